@@ -1,0 +1,75 @@
+"""Named regular-expression tables, shared by the choice and text types.
+
+Both types recognise words in free student text: a choice by its synonyms,
+a text answer by the concepts it mentions. Patterns are the author's, run on
+text normalised once (see `normalise`), so an author writes `cross correlation`
+and it matches "Cross-Correlation" and "cross_correlation" alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from autograder import limits
+from autograder.answers.base import BadOptions, Unreadable, quote
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    label: str
+    patterns: tuple[re.Pattern, ...]
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[-_‐‑–—/]+", " ", text)
+    return " ".join(text.split())
+
+
+def read_text(raw: Any, form: str) -> str:
+    """Student input as bounded text: a scalar, or a list of lines."""
+    if isinstance(raw, list) and all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in raw):
+        raw = "\n".join(str(item) for item in raw)
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise Unreadable(f"Could not read {quote(raw)}: expected {form}.")
+    if len(raw) > limits.MAX_ANSWER_CHARS:
+        raise Unreadable(f"The answer is {len(raw)} characters long; at most {limits.MAX_ANSWER_CHARS} are read. Expected {form}.")
+    if not raw.strip():
+        raise Unreadable(f"The answer is empty: expected {form}.")
+    return raw
+
+
+def build_table(options: Mapping, key: str) -> tuple[Entry, ...]:
+    """Parse `options[key]`: {id: {label: str, patterns: [regex, ...]}} in author order."""
+    unknown = set(options) - {key}
+    if unknown:
+        raise BadOptions(f"unknown option(s) {sorted(unknown)}; expected only {key!r}")
+    table = options.get(key)
+    if not isinstance(table, dict) or not table:
+        raise BadOptions(f"options.{key} must map ids to {{label, patterns}}")
+    entries = []
+    for entry_id, spec in table.items():
+        if not isinstance(spec, dict) or set(spec) - {"label", "patterns"} or "patterns" not in spec:
+            raise BadOptions(f"options.{key}.{entry_id} must have patterns: [...] and an optional label:")
+        patterns = spec["patterns"]
+        if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+            raise BadOptions(f"options.{key}.{entry_id}.patterns must be a non-empty list of regular expressions")
+        compiled = []
+        for pattern in patterns:
+            try:
+                compiled.append(re.compile(pattern))
+            except re.error as exc:
+                raise BadOptions(f"options.{key}.{entry_id}: bad regular expression {pattern!r}: {exc}") from None
+        entries.append(Entry(str(entry_id), str(spec.get("label", entry_id)), tuple(compiled)))
+    return tuple(entries)
+
+
+def matching(entries: tuple[Entry, ...], text: str) -> tuple[Entry, ...]:
+    normalised = normalise(text)
+    return tuple(entry for entry in entries if any(p.search(normalised) for p in entry.patterns))

@@ -1,0 +1,120 @@
+"""A tensor shape, such as a layer's output "8x64x64" (C x W x H).
+
+The value is a tuple of non-negative ints. Commas and spaces separate
+dimensions here, so they are never read as thousands separators.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from autograder import limits
+from autograder.answers import reading
+from autograder.answers.reading import NotRead
+
+Shape = tuple[int, ...]
+
+# "x", "×" (also from \times), "*", "," or "by", or a plain space. An "x"
+# or "by" inside a word ("sixty") is no separator, so the word is reported.
+_SEPARATOR = re.compile(r" ?(?:[×*,]|(?<![a-z])(?:x|by)(?![a-z])) ?| ", re.IGNORECASE)
+
+
+def _channels_last(shape: Shape) -> Shape | None:
+    return shape[1:] + shape[:1] if len(shape) >= 3 else None
+
+
+def _drop_channels(shape: Shape) -> Shape | None:
+    return shape[1:] if len(shape) >= 3 else None
+
+
+class ShapeAnswer:
+    name = "shape"
+    expected_form = 'C x W x H, e.g. "3x32x32"'
+    transforms = MappingProxyType(
+        {"channels_last": _channels_last, "drop_channels": _drop_channels}
+    )
+    near_misses = MappingProxyType({})
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        reading.check_no_options(self.name, options)
+
+    def parse(self, raw: Any) -> Shape:
+        return reading.read_answer(raw, "a shape", self.expected_form, _read)
+
+    def from_key(self, data: Any) -> Shape:
+        return reading.read_answer(data, "a shape", self.expected_form, _read_list)
+
+    def to_key(self, value: Shape) -> list[int]:
+        return list(value)
+
+    def same(self, student: Shape, expected: Shape) -> bool:
+        return student == expected
+
+    def show(self, value: Shape) -> str:
+        return " x ".join(str(d) for d in value)
+
+
+def _read(raw: Any) -> Shape:
+    if isinstance(raw, str):
+        return _read_text(raw)
+    if isinstance(raw, (list, tuple)):
+        return _read_list(raw)
+    reading.read_scalar(raw)  # says why it is not a number, if it is not one
+    raise NotRead(_too_few(1))
+
+
+def _read_list(raw: Any) -> Shape:
+    if not isinstance(raw, (list, tuple)):
+        raise NotRead("it is not a list of dimensions")
+    # YAML "- 8x64x64" is a one-element list holding the whole shape.
+    if len(raw) == 1 and isinstance(raw[0], str):
+        return _read_text(raw[0])
+    if len(raw) <= limits.MAX_SHAPE_DIMS and any(isinstance(d, (list, tuple)) for d in raw):
+        raise NotRead("it has a list inside the list; write one number per dimension")
+    _check_count(len(raw))
+    return tuple(_dimension(reading.read_scalar(d)) for d in raw)
+
+
+def _read_text(raw: str) -> Shape:
+    text = reading.drop_comments(reading.clean_line(raw))
+    if "=" in text:
+        text = reading.after_last_equals(text)
+    text = _unwrap(text)
+    if not text:
+        raise NotRead("it is empty")
+    if any(c in text for c in "()[]"):
+        raise NotRead("it has brackets inside; write the dimensions once")
+    parts = _SEPARATOR.split(text)
+    _check_count(len(parts))
+    if "" in parts:
+        raise NotRead("a dimension is missing between separators")
+    return tuple(_dimension(reading.read_number(p)) for p in parts)
+
+
+def _unwrap(text: str) -> str:
+    for left, right in ("()", "[]"):
+        if text[:1] == left and text[-1:] == right:
+            return text[1:-1].strip()
+    return text
+
+
+def _check_count(count: int) -> None:
+    if count < 2:
+        raise NotRead(_too_few(count))
+    if count > limits.MAX_SHAPE_DIMS:
+        raise NotRead(f"it has {count} dimensions, more than {limits.MAX_SHAPE_DIMS}")
+
+
+def _too_few(count: int) -> str:
+    return f"it has {count} number{'s' if count != 1 else ''}; a shape has at least 2 dimensions"
+
+
+def _dimension(value: Fraction) -> int:
+    if value.denominator != 1:
+        raise NotRead(f"{reading.show_number(value)} is not a whole number")
+    if value < 0:
+        raise NotRead(f"{value} is negative")
+    return value.numerator

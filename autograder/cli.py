@@ -1,0 +1,107 @@
+"""`python -m autograder` / `autograder`: one sub-command per job, each a thin wrapper.
+
+Exit codes: 0 done, 1 the input is wrong (a rubric error, a sample that
+grades differently), 2 usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    grade = commands.add_parser("grade", help="grade one submission folder and write results.json",
+                                description="Grade one submission laid out like Gradescope's /autograder "
+                                            "and write results/results.json. Always writes valid results.")
+    grade.add_argument("rubric", help="the rubric YAML file")
+    grade.add_argument("--root", help="the /autograder-like folder (default: $AUTOGRADER_ROOT or /autograder)")
+    grade.set_defaults(handler=_grade)
+
+    compile_ = commands.add_parser("compile", help="run the solvers once and cache the answer key beside the rubric",
+                                   description="Compile the rubric's answer key (runs every solver) and write "
+                                               "RUBRIC.key.json, which grading then uses instead of importing sympy.")
+    compile_.add_argument("rubric", help="the rubric YAML file")
+    compile_.set_defaults(handler=_compile)
+
+    samples = commands.add_parser("samples", help="grade sample submissions and compare with their expected.json",
+                                  description="Grade every sample folder (submission/, optional "
+                                              "submission_metadata.json, expected.json) and print a table.")
+    samples.add_argument("rubric", help="the rubric YAML file")
+    samples.add_argument("folder", nargs="?", help="the samples folder (default: submissions_samples/<rubric name>)")
+    samples.add_argument("-v", "--verbose", action="store_true", help="print each sample's grading log")
+    samples.set_defaults(handler=_samples)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+def _load(rubric_path: str):
+    from autograder.key import CompileError, load_key
+    from autograder.rubric import RubricError, load_rubric
+
+    try:
+        return load_key(load_rubric(rubric_path))
+    except (RubricError, CompileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _grade(args) -> int:
+    from autograder.grade import Paths, autograder_root, run
+
+    root = Path(args.root) if args.root else autograder_root()
+    data = run(args.rubric, Paths.under(root))
+    return 1 if data.get("extra_data", {}).get("error") == "rubric" else 0
+
+
+def _compile(args) -> int:
+    from autograder.key import write_cache
+
+    started = time.perf_counter()
+    key = _load(args.rubric)
+    if key is None:
+        return 1
+    path = write_cache(key)
+    print(f"compiled {len(key.parts)} parts in {time.perf_counter() - started:.2f} s -> {path}")
+    return 0
+
+
+def _samples(args) -> int:
+    from autograder.samples import grade_sample, sample_folders
+
+    key = _load(args.rubric)
+    if key is None:
+        return 1
+    folder = Path(args.folder) if args.folder else Path("submissions_samples") / key.rubric.name
+    if not folder.is_dir():
+        print(f"error: no samples folder {folder}", file=sys.stderr)
+        return 1
+    samples = sample_folders(folder)
+    if not samples:
+        print(f"error: no sample folder with an expected.json under {folder}", file=sys.stderr)
+        return 1
+    total = float(key.rubric.total_points)
+    print(f"{'sample':<52} {'score':>7} {'expected':>9}  result")
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="autograder-samples-") as results_root:
+        for sample in samples:
+            outcome = grade_sample(key, sample, Path(results_root))
+            failures += bool(outcome.mismatches)
+            status = "ok" if not outcome.mismatches else "MISMATCH"
+            print(f"{outcome.name:<52} {outcome.score:>7g} {outcome.expected_score:>9g}  {status}")
+            for problem in outcome.mismatches:
+                print(f"    {problem}")
+            if args.verbose:
+                print("    " + outcome.log.rstrip().replace("\n", "\n    "))
+    print(f"{len(samples) - failures} of {len(samples)} samples grade as expected (out of {total:g} points).")
+    return 1 if failures else 0

@@ -1,0 +1,314 @@
+"""Stage 2: Rubric -> AnswerKey. The reference solvers run here, once per rubric.
+
+Each part gets its correct value, and each mistake the values it produces.
+A part whose answer uses another part's answer ("@q1a.layer1_output") also
+gets formulas: the same solver call with the referenced answers left as
+symbols. Grading evaluates those on the student's own earlier answers, which
+is error carried forward, without importing sympy.
+
+The computed values can be cached as JSON beside the rubric (see
+`write_cache`); a cache is used only when both the rubric's hash and the
+engine's fingerprint match, so a stale key is never graded with.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Mapping
+
+from autograder import formula
+from autograder.fingerprint import engine_fingerprint
+from autograder.rubric import Mistake, Part, Rubric, SolverCall
+
+
+class CompileError(Exception):
+    """A solver call in the rubric failed: names the part, the mistake and the cause."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A solver result as trees over the referenced parts' values.
+
+    `refs` lists (part id, arity): arity None for a number, n for an
+    n-tuple whose items are the symbols "part[0]" ... "part[n-1]".
+    """
+
+    components: tuple
+    scalar: bool
+    refs: tuple
+
+    def evaluate(self, answers: Mapping[str, Any]) -> Any | None:
+        """The result on these answers, as plain data; None where they don't fit."""
+        values: dict[str, Any] = {}
+        for part_id, arity in self.refs:
+            answer = answers.get(part_id)
+            if arity is None:
+                if not isinstance(answer, (int, Fraction)):
+                    return None
+                values[part_id] = answer
+            else:
+                if not (isinstance(answer, tuple) and len(answer) == arity
+                        and all(isinstance(item, (int, Fraction)) for item in answer)):
+                    return None
+                values.update({f"{part_id}[{i}]": item for i, item in enumerate(answer)})
+        try:
+            results = [formula.evaluate(tree, values) for tree in self.components]
+        except (ZeroDivisionError, OverflowError):
+            return None
+        plain = [int(r) if r.denominator == 1 else f"{r.numerator}/{r.denominator}" for r in results]
+        return plain[0] if self.scalar else plain
+
+    def to_json(self) -> dict:
+        return {"components": list(self.components), "scalar": self.scalar, "refs": [list(ref) for ref in self.refs]}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Formula:
+        return cls(tuple(data["components"]), data["scalar"], tuple((ref[0], ref[1]) for ref in data["refs"]))
+
+
+@dataclass(frozen=True)
+class MistakeKey:
+    mistake: Mistake
+    values: tuple          # answer-type values, computed on the key
+    formulas: tuple        # Formula per variant, relative to the student's earlier answers
+
+
+@dataclass(frozen=True)
+class PartKey:
+    part: Part
+    correct: Any
+    ecf: Formula | None
+    mistakes: tuple[MistakeKey, ...]
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    rubric: Rubric
+    parts: tuple[PartKey, ...]
+    engine: str
+
+    def to_json(self) -> dict:
+        return {
+            "rubric_sha256": self.rubric.sha256,
+            "engine": self.engine,
+            "parts": {
+                key.part.id: {
+                    "correct": key.part.answer_type.to_key(key.correct),
+                    "ecf": key.ecf.to_json() if key.ecf else None,
+                    "mistakes": {
+                        m.mistake.id: {
+                            "values": [key.part.answer_type.to_key(v) for v in m.values],
+                            "formulas": [f.to_json() for f in m.formulas],
+                        }
+                        for m in key.mistakes
+                    },
+                }
+                for key in self.parts
+            },
+        }
+
+    @classmethod
+    def from_json(cls, rubric: Rubric, data: Mapping) -> AnswerKey:
+        parts = []
+        for part in rubric.parts:
+            entry = data["parts"][part.id]
+            from_key = part.answer_type.from_key
+            parts.append(PartKey(
+                part=part,
+                correct=from_key(entry["correct"]),
+                ecf=Formula.from_json(entry["ecf"]) if entry["ecf"] else None,
+                mistakes=tuple(
+                    MistakeKey(
+                        mistake=m,
+                        values=tuple(from_key(v) for v in entry["mistakes"][m.id]["values"]),
+                        formulas=tuple(Formula.from_json(f) for f in entry["mistakes"][m.id]["formulas"]),
+                    )
+                    for m in part.mistakes
+                ),
+            ))
+        return cls(rubric, tuple(parts), data["engine"])
+
+
+def cache_path(rubric: Rubric) -> Path:
+    return Path(rubric.path).with_suffix(".key.json")
+
+
+def load_key(rubric: Rubric) -> AnswerKey:
+    """The compiled key: from the cache when it is current, else compiled now."""
+    engine = engine_fingerprint()
+    try:
+        data = json.loads(cache_path(rubric).read_text(encoding="utf-8"))
+        if data.get("rubric_sha256") == rubric.sha256 and data.get("engine") == engine:
+            return AnswerKey.from_json(rubric, data)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no usable cache: compile, as if there were none
+    return compile_key(rubric)
+
+
+def write_cache(key: AnswerKey) -> Path:
+    """Write the key's JSON atomically, so a reader never sees half a file."""
+    target = cache_path(key.rubric)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(key.to_json(), stream, sort_keys=True, indent=1)
+    os.replace(temporary, target)
+    return target
+
+
+def compile_key(rubric: Rubric) -> AnswerKey:
+    from reference import SOLVERS  # numpy and sympy load only when a key is compiled
+
+    compiler = _Compiler(rubric, SOLVERS)
+    return AnswerKey(rubric, tuple(compiler.part_key(part) for part in rubric.parts), engine_fingerprint())
+
+
+class _Compiler:
+    def __init__(self, rubric: Rubric, solvers: Mapping):
+        self.rubric, self.solvers = rubric, solvers
+        self.part_ids = {part.id for part in rubric.parts}
+
+    def part_key(self, part: Part) -> PartKey:
+        where = f"part {part.id}"
+        if part.answer is None:
+            correct = self.typed(part, part.literal_answer, where)
+        else:
+            correct = self.typed(part, self.plain(self.run(part, part.answer, {}, symbolic=False, where=where), where), where)
+        ecf = None
+        if part.ecf and part.answer is not None and _refs(part.answer.args):
+            ecf = self.formula(part, part.answer, {}, where)
+        mistakes = []
+        for mistake in part.mistakes:
+            where = f"part {part.id}, mistake {mistake.id}"
+            if mistake.variants and part.answer is None:
+                raise CompileError(f"{where}: only a part whose answer comes from a solver can have solver mistakes")
+            if mistake.value is not None:
+                values = (self.typed(part, mistake.value, where),)
+                formulas = ()
+            else:
+                values = tuple(
+                    self.typed(part, self.plain(self.run(part, call, call.params, symbolic=False, where=where), where), where)
+                    for call in mistake.variants
+                )
+                formulas = tuple(
+                    self.formula(part, call, call.params, where)
+                    for call in mistake.variants
+                    if _refs({**part.answer.args, **call.args})
+                )
+            mistakes.append(MistakeKey(mistake, values, formulas))
+        return PartKey(part, correct, ecf, tuple(mistakes))
+
+    def typed(self, part: Part, data: Any, where: str) -> Any:
+        try:
+            return part.answer_type.from_key(data)
+        except Exception as exc:
+            raise CompileError(f"{where}: the value {data!r} is not a valid {part.type_name} answer: {exc}") from None
+
+    def formula(self, part: Part, call: SolverCall, overrides: Mapping, where: str) -> Formula:
+        result = self.run(part, call, overrides, symbolic=True, where=where)
+        refs = tuple(
+            (part_id, len(value) if isinstance(value, list) else None)
+            for part_id in sorted(_refs({**part.answer.args, **call.args}))
+            for value in [self.plain(self.run(self.rubric.part(part_id), SolverCall(None), {}, False, where), where)]
+        )
+        try:
+            if isinstance(result, (list, tuple)):
+                return Formula(tuple(formula.from_sympy(_sympify(item)) for item in result), False, refs)
+            return Formula((formula.from_sympy(_sympify(result)),), True, refs)
+        except formula.NotAFormula as exc:
+            raise CompileError(f"{where}: cannot carry errors forward through this solver's result: {exc}") from None
+
+    def run(self, part: Part, override: SolverCall, overrides: Mapping, symbolic: bool, where: str) -> Any:
+        """Run part's solver call, with override's solver/args and parameter overrides."""
+        solver_name = override.solver or part.answer.solver
+        solver = self.solvers.get(solver_name)
+        if solver is None:
+            raise CompileError(f"{where}: unknown solver {solver_name!r}; known: {', '.join(sorted(self.solvers))}")
+        if symbolic and not solver.symbolic:
+            raise CompileError(
+                f"{where}: solver {solver_name!r} cannot carry errors forward (it is not symbolic); set ecf: false"
+            )
+        params = self.parameters(overrides, where)
+        args = {
+            name: self.resolve(value, params, overrides, symbolic, where)
+            for name, value in {**part.answer.args, **override.args}.items()
+        }
+        try:
+            return solver.function(**args)
+        except Exception as exc:
+            raise CompileError(f"{where}: solver {solver_name!r} failed: {type(exc).__name__}: {exc}") from None
+
+    def parameters(self, overrides: Mapping, where: str) -> dict:
+        params = copy.deepcopy(dict(self.rubric.parameters))
+        for dotted, value in overrides.items():
+            *parents, leaf = str(dotted).split(".")
+            node = params
+            for name in parents:
+                node = node.get(name) if isinstance(node, dict) else None
+            if not isinstance(node, dict) or leaf not in node:
+                raise CompileError(f"{where}: params: there is no parameter {dotted!r} to change")
+            node[leaf] = self.resolve(value, self.rubric.parameters, {}, False, where)
+        return params
+
+    def resolve(self, value: Any, params: Mapping, overrides: Mapping, symbolic: bool, where: str) -> Any:
+        if isinstance(value, list):
+            return [self.resolve(item, params, overrides, symbolic, where) for item in value]
+        if isinstance(value, dict):
+            return {name: self.resolve(item, params, overrides, symbolic, where) for name, item in value.items()}
+        if isinstance(value, str) and value.startswith("$"):
+            node: Any = params
+            for name in value[1:].split("."):
+                if not isinstance(node, dict) or name not in node:
+                    raise CompileError(f"{where}: unknown parameter {value!r}")
+                node = node[name]
+            return copy.deepcopy(node)
+        if isinstance(value, str) and value.startswith("@"):
+            return self.reference(value[1:], overrides, symbolic, where)
+        return value
+
+    def reference(self, part_id: str, overrides: Mapping, symbolic: bool, where: str) -> Any:
+        if part_id not in self.part_ids:
+            raise CompileError(f"{where}: unknown part reference '@{part_id}'")
+        referenced = self.rubric.part(part_id)
+        if referenced.answer is None:
+            return referenced.literal_answer
+        value = self.plain(self.run(referenced, SolverCall(None), overrides, symbolic=False, where=where), where)
+        if not symbolic:
+            return value
+        import sympy
+
+        if isinstance(value, list):
+            return tuple(sympy.Symbol(f"{part_id}[{i}]", integer=True, nonnegative=True) for i in range(len(value)))
+        return sympy.Symbol(part_id, integer=True)
+
+    @staticmethod
+    def plain(result: Any, where: str) -> Any:
+        """Solver output (sympy/numpy/tuples) -> plain JSON data."""
+        if isinstance(result, (list, tuple)):
+            return [_Compiler.plain(item, where) for item in result]
+        if isinstance(result, (str, int)) and not isinstance(result, bool):
+            return result
+        try:
+            number = Fraction(str(result))
+        except (ValueError, TypeError):
+            raise CompileError(f"{where}: the solver returned {result!r}, not a number, text or list") from None
+        return int(number) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"
+
+
+def _sympify(value: Any):
+    import sympy
+
+    return sympy.sympify(value)
+
+
+def _refs(value: Any) -> set[str]:
+    """The part ids that "@part.id" references in a solver call's arguments name."""
+    if isinstance(value, str):
+        return {value[1:]} if value.startswith("@") else set()
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return set().union(*(_refs(item) for item in items))

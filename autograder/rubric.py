@@ -1,0 +1,427 @@
+"""Stage 1: rubric YAML -> Rubric, a validated, frozen description.
+
+Everything an author can get wrong is caught here, with the file, line,
+part and field, before any student is graded. Nothing is computed here:
+solver calls are only recorded, compiled later by `key.compile_key`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Mapping
+
+from autograder.answers import ANSWER_TYPES
+from autograder.answers.base import AnswerType, BadOptions
+from autograder.yaml_marks import YamlSyntaxError, load_with_marks
+
+# Literal answers are only allowed where no solver can compute the value:
+# the whole point of the rubric is that numbers come from the solvers.
+LITERAL_TYPES = frozenset({"choice", "text"})
+MISTAKE_SOURCES = ("params", "args", "solver", "variants", "transform", "near_miss", "value")
+
+
+class RubricError(Exception):
+    """An author's error in a rubric file, located at file:line:column."""
+
+    def __init__(self, file: str, line: int, column: int, message: str):
+        super().__init__(f"{file}:{line}:{column}: {message}")
+        self.file, self.line, self.column, self.message = file, line, column, message
+
+
+@dataclass(frozen=True)
+class SolverCall:
+    """A solver call as written: args may hold "$param.path" and "@part.id" references."""
+
+    solver: str | None
+    args: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    id: str
+    credit: Fraction
+    feedback: str
+    variants: tuple[SolverCall, ...] = ()
+    transform: str | None = None
+    near_miss: str | None = None
+    credit_by_count: Mapping[int, Fraction] = field(default_factory=dict)
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    number: str
+    question_title: str
+    title: str
+    points: Fraction
+    answer_type: AnswerType
+    answer: SolverCall | None
+    literal_answer: Any
+    ecf: bool
+    mistakes: tuple[Mistake, ...]
+    wrong_feedback: str
+    review: bool
+
+    @property
+    def type_name(self) -> str:
+        return self.answer_type.name
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    due: dt.datetime
+    penalty_per_day: Fraction
+    max_days_late: int
+    grace_minutes: int
+    max_penalty: Fraction
+    refused_feedback: str
+
+
+@dataclass(frozen=True)
+class Rubric:
+    path: str
+    name: str
+    title: str
+    total_points: Fraction
+    answer_file: str
+    parameters: Mapping[str, Any]
+    parts: tuple[Part, ...]
+    late_policy: LatePolicy | None
+    sha256: str
+
+    def part(self, part_id: str) -> Part:
+        return next(part for part in self.parts if part.id == part_id)
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RubricError(str(path), 1, 1, f"cannot read the rubric: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RubricError(str(path), 1, 1, f"the rubric is not UTF-8 text ({exc.reason})") from None
+    try:
+        data, marks = load_with_marks(text)
+    except YamlSyntaxError as exc:
+        raise RubricError(str(path), exc.line, exc.column, f"YAML syntax error: {exc}") from None
+    return _Loader(str(path), marks).rubric(data, hashlib.sha256(raw).hexdigest())
+
+
+def parse_credit(value: Any) -> Fraction:
+    """A credit is a fraction of the part's points: 0.5, 1, "1/3"."""
+    if isinstance(value, bool):
+        raise ValueError("a credit is a number, not a boolean")
+    if isinstance(value, (int, float)):
+        credit = Fraction(value).limit_denominator(1000) if isinstance(value, float) else Fraction(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*/\s*\d+\s*|\s*\d*\.?\d+\s*", value):
+        credit = Fraction(value.replace(" ", ""))
+    else:
+        raise ValueError(f"a credit is a number or a fraction like 1/3, got {value!r}")
+    if not 0 <= credit <= 1:
+        raise ValueError(f"a credit is a fraction of the part's points, between 0 and 1, got {value!r}")
+    return credit
+
+
+class _Loader:
+    def __init__(self, file: str, marks: Mapping):
+        self.file, self.marks = file, marks
+
+    def fail(self, where: tuple, message: str) -> RubricError:
+        path = where
+        while path not in self.marks and path:
+            path = path[:-1]
+        line, column = self.marks.get(path, (1, 1))
+        return RubricError(self.file, line, column, message)
+
+    def mapping(self, value: Any, where: tuple, what: str, required: set[str], optional: set[str]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"{what} must be a mapping, got {_kind(value)}")
+        known = required | optional
+        for key in value:
+            if key not in known:
+                raise self.fail(where + (key,), f"{what}: unknown field {key!r}{_did_you_mean(str(key), known)}")
+        for key in sorted(required - set(value)):
+            raise self.fail(where, f"{what}: missing required field {key!r}")
+        return value
+
+    def text(self, value: Any, where: tuple, what: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"{what} must be non-empty text")
+        return value.strip()
+
+    def points(self, value: Any, where: tuple, what: str) -> Fraction:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise self.fail(where, f"{what} must be a non-negative number, got {value!r}")
+        return Fraction(value).limit_denominator(1000)
+
+    def rubric(self, data: Any, sha256: str) -> Rubric:
+        top = self.mapping(
+            data, (), "rubric",
+            {"rubric", "title", "total_points", "questions"},
+            {"answer_file", "parameters", "late_policy", "defaults"},
+        )
+        parameters = top.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise self.fail(("parameters",), "parameters must be a mapping of names to values")
+        defaults = self.type_defaults(top.get("defaults") or {})
+        parts = []
+        questions = top["questions"]
+        if not isinstance(questions, list) or not questions:
+            raise self.fail(("questions",), "questions must be a non-empty list")
+        for index, question in enumerate(questions):
+            parts.extend(self.question(question, ("questions", index), defaults))
+        seen: set[str] = set()
+        for index, part in enumerate(parts):
+            if part.id in seen:
+                raise self.fail(("questions",), f"duplicate part id {part.id!r}")
+            seen.add(part.id)
+        total = self.points(top["total_points"], ("total_points",), "total_points")
+        if sum(part.points for part in parts) != total:
+            raise self.fail(
+                ("total_points",),
+                f"total_points is {_number(total)} but the parts add up to {_number(sum(p.points for p in parts))}",
+            )
+        late = top.get("late_policy")
+        return Rubric(
+            path=self.file,
+            name=self.text(top["rubric"], ("rubric",), "rubric"),
+            title=self.text(top["title"], ("title",), "title"),
+            total_points=total,
+            answer_file=self.text(top.get("answer_file", "answers"), ("answer_file",), "answer_file"),
+            parameters=parameters,
+            parts=tuple(parts),
+            late_policy=self.late_policy(late) if late is not None else None,
+            sha256=sha256,
+        )
+
+    def type_defaults(self, value: Any) -> dict[str, list]:
+        if not isinstance(value, dict):
+            raise self.fail(("defaults",), "defaults must map answer types to their default mistakes")
+        result = {}
+        for type_name, section in value.items():
+            where = ("defaults", type_name)
+            if type_name not in ANSWER_TYPES:
+                raise self.fail(where, f"defaults: unknown answer type {type_name!r}{_did_you_mean(str(type_name), ANSWER_TYPES)}")
+            section = self.mapping(section, where, f"defaults.{type_name}", {"mistakes"}, set())
+            if not isinstance(section["mistakes"], list):
+                raise self.fail(where + ("mistakes",), "mistakes must be a list")
+            result[type_name] = [(item, where + ("mistakes", i)) for i, item in enumerate(section["mistakes"])]
+        return result
+
+    def question(self, value: Any, where: tuple, defaults: Mapping) -> list[Part]:
+        question = self.mapping(value, where, "question", {"id", "number", "title", "parts"}, set())
+        question_id = _slug(self.text(question["id"], where + ("id",), "question id"))
+        number = str(question["number"]).strip()
+        title = self.text(question["title"], where + ("title",), "question title")
+        if not isinstance(question["parts"], list) or not question["parts"]:
+            raise self.fail(where + ("parts",), f"question {question_id}: parts must be a non-empty list")
+        return [
+            self.part(item, where + ("parts", index), question_id, f"{number}.{index + 1}", title, defaults)
+            for index, item in enumerate(question["parts"])
+        ]
+
+    def part(self, value: Any, where: tuple, question_id: str, number: str, question_title: str, defaults: Mapping) -> Part:
+        part = self.mapping(
+            value, where, "part",
+            {"id", "title", "type", "points", "answer"},
+            {"options", "ecf", "mistakes", "wrong_feedback"},
+        )
+        part_id = f"{question_id}.{_slug(self.text(part['id'], where + ('id',), 'part id'))}"
+        what = f"part {part_id}"
+        type_name = part["type"]
+        if type_name not in ANSWER_TYPES:
+            raise self.fail(where + ("type",), f"{what}: unknown type {type_name!r}{_did_you_mean(str(type_name), ANSWER_TYPES)}")
+        try:
+            answer_type = ANSWER_TYPES[type_name](part.get("options") or {})
+        except BadOptions as exc:
+            raise self.fail(where + ("options",), f"{what}: {exc}") from None
+        answer, literal = self.answer(part["answer"], where + ("answer",), what, type_name)
+        declared = part.get("mistakes") or []
+        if not isinstance(declared, list):
+            raise self.fail(where + ("mistakes",), f"{what}: mistakes must be a list")
+        entries = [(item, where + ("mistakes", i)) for i, item in enumerate(declared)]
+        declared_ids = {item.get("id") for item in declared if isinstance(item, dict)}
+        entries += [(item, w) for item, w in defaults.get(type_name, []) if item.get("id") not in declared_ids]
+        mistakes = tuple(self.mistake(item, w, what, answer_type) for item, w in entries)
+        ids = [mistake.id for mistake in mistakes]
+        for mistake_id in ids:
+            if ids.count(mistake_id) > 1:
+                raise self.fail(where + ("mistakes",), f"{what}: mistake id {mistake_id!r} is declared twice")
+        ecf = part.get("ecf", True)
+        if not isinstance(ecf, bool):
+            raise self.fail(where + ("ecf",), f"{what}: ecf must be true or false")
+        return Part(
+            id=part_id,
+            number=number,
+            question_title=question_title,
+            title=self.text(part["title"], where + ("title",), f"{what}: title"),
+            points=self.points(part["points"], where + ("points",), f"{what}: points"),
+            answer_type=answer_type,
+            answer=answer,
+            literal_answer=literal,
+            ecf=ecf,
+            mistakes=mistakes,
+            wrong_feedback=str(part.get("wrong_feedback", "")).strip(),
+            review=type_name == "text",
+        )
+
+    def answer(self, value: Any, where: tuple, what: str, type_name: str) -> tuple[SolverCall | None, Any]:
+        answer = self.mapping(value, where, f"{what}: answer", set(), {"solver", "args", "value"})
+        if "value" in answer:
+            if type_name not in LITERAL_TYPES:
+                raise self.fail(
+                    where + ("value",),
+                    f"{what}: a {type_name} answer must be computed by a solver (solver: + args:), not typed in",
+                )
+            if set(answer) != {"value"}:
+                raise self.fail(where, f"{what}: answer has either value: or solver:, not both")
+            return None, answer["value"]
+        if "solver" not in answer:
+            raise self.fail(where, f"{what}: answer needs solver: (or value: for choice/text parts)")
+        return self.call(answer, where, what), None
+
+    def call(self, value: dict, where: tuple, what: str) -> SolverCall:
+        args = value.get("args") or {}
+        params = value.get("params") or {}
+        for name, item in (("args", args), ("params", params)):
+            if not isinstance(item, dict):
+                raise self.fail(where + (name,), f"{what}: {name} must be a mapping")
+        solver = value.get("solver")
+        if solver is not None and not isinstance(solver, str):
+            raise self.fail(where + ("solver",), f"{what}: solver must be a solver name")
+        return SolverCall(solver=solver, args=args, params=params)
+
+    def mistake(self, value: Any, where: tuple, what: str, answer_type: AnswerType) -> Mistake:
+        mistake = self.mapping(
+            value, where, f"{what}: mistake",
+            {"id", "feedback"},
+            {"credit", "credit_by_count", *MISTAKE_SOURCES},
+        )
+        mistake_id = self.text(mistake["id"], where + ("id",), f"{what}: mistake id")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", mistake_id):
+            raise self.fail(where + ("id",), f"{what}: mistake id {mistake_id!r} must be a lowercase slug like no_bias")
+        what = f"{what}, mistake {mistake_id}"
+        sources = [key for key in ("transform", "near_miss", "value", "variants") if key in mistake]
+        if any(key in mistake for key in ("params", "args", "solver")):
+            sources.append("solver call")
+        if len(sources) != 1:
+            raise self.fail(
+                where, f"{what}: give exactly one way to reproduce it: params/args/solver, variants, transform, near_miss or value"
+                + (f" (found {', '.join(sources)})" if sources else ""),
+            )
+        credit = Fraction(0)
+        by_count: dict[int, Fraction] = {}
+        if "near_miss" in mistake:
+            if mistake["near_miss"] not in answer_type.near_misses:
+                raise self.fail(
+                    where + ("near_miss",),
+                    f"{what}: {answer_type.name} answers have no near miss {mistake['near_miss']!r}"
+                    + _did_you_mean(str(mistake["near_miss"]), answer_type.near_misses),
+                )
+            table = mistake.get("credit_by_count")
+            if not isinstance(table, dict) or not table or "credit" in mistake:
+                raise self.fail(where, f"{what}: a near miss takes credit_by_count (e.g. {{1: 5/6, 2: 2/3}}), not credit")
+            for count, item in table.items():
+                if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+                    raise self.fail(where + ("credit_by_count",), f"{what}: credit_by_count keys are counts 1, 2, ...")
+                by_count[count] = self.credit(item, where + ("credit_by_count", count), what)
+        else:
+            if "credit" not in mistake:
+                raise self.fail(where, f"{what}: missing required field 'credit'")
+            if "credit_by_count" in mistake:
+                raise self.fail(where + ("credit_by_count",), f"{what}: credit_by_count goes with near_miss only")
+            credit = self.credit(mistake["credit"], where + ("credit",), what)
+        if "transform" in mistake and mistake["transform"] not in answer_type.transforms:
+            raise self.fail(
+                where + ("transform",),
+                f"{what}: {answer_type.name} answers have no transform {mistake['transform']!r}"
+                + _did_you_mean(str(mistake["transform"]), answer_type.transforms),
+            )
+        if "value" in mistake and answer_type.name not in LITERAL_TYPES:
+            raise self.fail(where + ("value",), f"{what}: a {answer_type.name} mistake must be reproduced by a solver, not typed in")
+        variants: tuple[SolverCall, ...] = ()
+        if "variants" in mistake:
+            items = mistake["variants"]
+            if not isinstance(items, list) or not items:
+                raise self.fail(where + ("variants",), f"{what}: variants must be a non-empty list")
+            variants = tuple(
+                self.call(self.mapping(item, where + ("variants", i), f"{what}: variant", set(), {"params", "args", "solver"}),
+                          where + ("variants", i), what)
+                for i, item in enumerate(items)
+            )
+        elif "solver call" in sources:
+            variants = (self.call(mistake, where, what),)
+        return Mistake(
+            id=mistake_id,
+            credit=credit,
+            feedback=self.text(mistake["feedback"], where + ("feedback",), f"{what}: feedback"),
+            variants=variants,
+            transform=mistake.get("transform"),
+            near_miss=mistake.get("near_miss"),
+            credit_by_count=by_count,
+            value=mistake.get("value"),
+        )
+
+    def credit(self, value: Any, where: tuple, what: str) -> Fraction:
+        try:
+            return parse_credit(value)
+        except ValueError as exc:
+            raise self.fail(where, f"{what}: {exc}") from None
+
+    def late_policy(self, value: Any) -> LatePolicy:
+        where = ("late_policy",)
+        late = self.mapping(
+            value, where, "late_policy",
+            {"due", "penalty_per_day", "max_days_late"},
+            {"grace_minutes", "max_penalty", "refused_feedback"},
+        )
+        due = late["due"]
+        if isinstance(due, str):
+            try:
+                due = dt.datetime.fromisoformat(due)
+            except ValueError:
+                due = None
+        if not isinstance(due, dt.datetime) or due.tzinfo is None:
+            raise self.fail(where + ("due",), "late_policy.due must be a date-time with its time zone, e.g. 2025-05-05T23:59:00+08:00")
+        penalty = self.credit(late["penalty_per_day"], where + ("penalty_per_day",), "late_policy.penalty_per_day")
+        max_days = late["max_days_late"]
+        grace = late.get("grace_minutes", 0)
+        for name, number in (("max_days_late", max_days), ("grace_minutes", grace)):
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise self.fail(where + (name,), f"late_policy.{name} must be a whole number ≥ 0")
+        return LatePolicy(
+            due=due,
+            penalty_per_day=penalty,
+            max_days_late=max_days,
+            grace_minutes=grace,
+            max_penalty=self.credit(late.get("max_penalty", 1), where + ("max_penalty",), "late_policy.max_penalty"),
+            refused_feedback=str(late.get("refused_feedback", "")).strip(),
+        )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()).strip("_")
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, [str(choice) for choice in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

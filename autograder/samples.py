@@ -1,0 +1,60 @@
+"""Grade sample submissions and compare each with the result expected beside it.
+
+A sample folder is laid out like /autograder: `submission/`, an optional
+`submission_metadata.json`, and `expected.json` holding the expected total
+`score` and per-part `points` (and optionally `verdict` and `mistake`).
+Each is graded through `grade.run`, the code path of `run_autograder`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.grade import Paths, run
+from autograder.key import AnswerKey
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class SampleOutcome:
+    name: str
+    score: float | None
+    expected_score: float | None
+    mismatches: tuple[str, ...]
+    log: str
+
+
+def sample_folders(folder: str | Path) -> list[Path]:
+    return sorted(path for path in Path(folder).iterdir() if (path / "expected.json").is_file())
+
+
+def grade_sample(key: AnswerKey, sample: Path, results_root: Path) -> SampleOutcome:
+    expected = json.loads((sample / "expected.json").read_text(encoding="utf-8"))
+    paths = Paths(sample / "submission", sample / "submission_metadata.json", results_root / sample.name / "results.json")
+    log = io.StringIO()
+    results = run(key.rubric.path, paths, stream=log, key=key)
+    return SampleOutcome(sample.name, results.get("score"), expected.get("score"), compare(results, expected), log.getvalue())
+
+
+def compare(results: dict, expected: dict) -> tuple[str, ...]:
+    """Every difference between a results.json and an expected.json, in words."""
+    problems = []
+    if abs(float(results.get("score", -1)) - float(expected["score"])) > TOLERANCE:
+        problems.append(f"score {results.get('score')} != expected {expected['score']}")
+    by_part = {test.get("extra_data", {}).get("part"): test for test in results.get("tests", [])}
+    for part_id, want in expected.get("parts", {}).items():
+        test = by_part.get(part_id)
+        if test is None:
+            problems.append(f"{part_id}: no test in results.json")
+            continue
+        got = test["extra_data"]
+        if abs(float(test.get("score", -1)) - float(want["points"])) > TOLERANCE:
+            problems.append(f"{part_id}: {test.get('score')} points != expected {want['points']}")
+        for field in ("verdict", "mistake"):
+            if field in want and got.get(field) != want[field]:
+                problems.append(f"{part_id}: {field} {got.get(field)!r} != expected {want[field]!r}")
+    return tuple(problems)

@@ -1,0 +1,49 @@
+"""Stage 6: verdicts + lateness -> the result. Scores are computed, never set:
+credit x points per part, the late factor applied once, on the total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from autograder.judge import Verdict
+from autograder.late import Lateness
+from autograder.parse import ParsedSubmission
+from autograder.rubric import Part, Rubric
+from autograder.submission import Submission
+
+
+@dataclass(frozen=True)
+class PartScore:
+    part: Part
+    verdict: Verdict
+
+    @property
+    def points(self) -> Fraction:
+        """Points earned on this part, before the late policy."""
+        return self.verdict.credit * self.part.points
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    rubric: Rubric
+    engine: str
+    submission: Submission
+    parsed: ParsedSubmission
+    parts: tuple[PartScore, ...]
+    lateness: Lateness
+
+    @property
+    def earned(self) -> Fraction:
+        return sum((part.points for part in self.parts), Fraction(0))
+
+    @property
+    def final(self) -> Fraction:
+        return self.earned * self.lateness.factor
+
+
+def score(rubric: Rubric, engine: str, submission: Submission, parsed: ParsedSubmission,
+          verdicts: tuple[Verdict, ...], lateness: Lateness) -> GradeResult:
+    by_part = {verdict.part_id: verdict for verdict in verdicts}
+    parts = tuple(PartScore(part, by_part[part.id]) for part in rubric.parts)
+    return GradeResult(rubric, engine, submission, parsed, parts, lateness)

@@ -1,0 +1,30 @@
+"""Reference solvers: every expected answer and every mistake's answer is a call of one of these.
+
+`SOLVERS` is the one table the rubric's `solver:` names are looked up in.
+`symbolic` solvers accept sympy symbols for their inputs, which is what lets
+a part carry errors forward from the student's own earlier answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from reference import conv, shapes
+
+
+@dataclass(frozen=True)
+class Solver:
+    function: Callable
+    symbolic: bool
+
+
+SOLVERS: dict[str, Solver] = {
+    "cross_correlation": Solver(conv.cross_correlation, symbolic=False),
+    "convolution": Solver(conv.convolution, symbolic=False),
+    "conv2d_output_shape": Solver(shapes.conv2d_output_shape, symbolic=True),
+    "pool2d_output_shape": Solver(shapes.pool2d_output_shape, symbolic=True),
+    "conv2d_param_count": Solver(shapes.conv2d_param_count, symbolic=True),
+    "pool2d_param_count": Solver(shapes.pool2d_param_count, symbolic=True),
+    "pytorch_conv2d_operation": Solver(shapes.pytorch_conv2d_operation, symbolic=False),
+}
