@@ -17,7 +17,7 @@ SAMPLES = REPO / "submissions_samples"
 def checkout_env(**extra: str) -> dict:
     """The environment for a subprocess that runs this checkout's code with this interpreter."""
     env = {k: v for k, v in os.environ.items() if k not in ("AUTOGRADER_ROOT", "AUTOGRADER_RUBRIC")}
-    env.update(AUTOGRADER_PYTHON=sys.executable, PYTHONPATH=str(REPO), **extra)
+    env.update({"AUTOGRADER_PYTHON": sys.executable, "PYTHONPATH": str(REPO), **extra})
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import pytest
@@ -36,7 +37,7 @@ def test_run_from_a_checkout_in_any_folder(tmp_path):
     sample = SAMPLES / "hw5" / "01-canonical-full-credit"
     root = tmp_path / "root"
     root.mkdir()
-    (root / "submission").symlink_to(sample / "submission")
+    shutil.copytree(sample / "submission", root / "submission")
     completed = subprocess.run(["bash", str(REPO / "run_autograder")], cwd=tmp_path, capture_output=True, text=True,
                                env=checkout_env(AUTOGRADER_ROOT=str(root)), timeout=60)
     assert completed.returncode == 0, completed.stderr

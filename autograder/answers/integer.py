@@ -15,6 +15,9 @@ from autograder.answers import reading
 from autograder.answers.reading import NotRead
 
 
+_MAX_REPEATS = 3
+
+
 class IntegerAnswer:
     name = "integer"
     expected_form = 'one integer, e.g. "1234"'
@@ -64,9 +67,10 @@ def _read_text(raw: str) -> Fraction:
     if not tokens:
         where = 'after the last "="' if worked else "in it"
         raise NotRead(f"there is no number {where}")
-    values = {reading.read_number(token) for token in tokens}
-    # The same number twice ("3512 (3,512)") is still one answer.
-    if len(values) > 1:
+    # The same number twice ("3512 (3,512)") is still one answer; a long
+    # list of numbers is not, whatever they are, so it is not read at all.
+    values = {reading.read_number(token) for token in tokens[:_MAX_REPEATS]}
+    if len(values) > 1 or len(tokens) > _MAX_REPEATS:
         listed = ", ".join(tokens[:3]) + (", …" if len(tokens) > 3 else "")
         raise NotRead(
             f'it has {len(tokens)} numbers in it ({listed}); write only the result, '

@@ -163,7 +163,9 @@ def _plain_rows(text: str) -> list[list[str]]:
             return _bracket_rows(inner)
         text = inner
     lines = [line.strip() for line in text.split(";" if ";" in text else "\n")]
-    return [_split_row(line, number) for number, line in enumerate(filter(None, lines), 1)]
+    lines = [line for line in lines if line]
+    _check_size(len(lines))
+    return [_split_row(line, number) for number, line in enumerate(lines, 1)]
 
 
 def _wrapped_in_brackets(text: str) -> bool:
