@@ -1,0 +1,235 @@
+import random
+import time
+from fractions import Fraction
+
+import pytest
+
+from autograder import limits
+from autograder.answers.base import BadOptions, Unreadable
+from autograder.answers.integer import IntegerAnswer
+
+ANSWER = IntegerAnswer({})
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("3512", 3512),
+        ("3,512", 3512),
+        ("3 512", 3512),
+        ("3_512", 3512),
+        ("3\u2009512", 3512),  # thin space
+        ("3512 params", 3512),
+        ("3512 parameters in total", 3512),
+        ("Total: 3512.", 3512),
+        ("3512.0", 3512),
+        ("3512.", 3512),
+        ("3512.4", Fraction(35124, 10)),
+        ("$3512$", 3512),
+        ("$$3512$$", 3512),
+        ("\\(3512\\)", 3512),
+        ("\\[3512\\]", 3512),
+        ("$3\\,512$", 3512),
+        ("$\\text{3512 params}$", 3512),
+        ("  3512\n", 3512),
+        ("３５１２", 3512),
+        ("\u22125", -5),
+        ("\u20135", -5),
+        ("\u20125", -5),
+        ("\ufe635", -5),
+        ("\uff0d5", -5),
+        ("+5", 5),
+        ("-0", 0),
+        ("0", 0),
+        ("0.5", Fraction(1, 2)),
+        (".5", Fraction(1, 2)),
+        ("3.512e3", 3512),
+        ("3512E0", 3512),
+        ("7/3", Fraction(7, 3)),
+        ("288 + 8 + 3200 + 16 = 3512", 3512),
+        ("8*4*3*3 + 8 + 16*8*5*5 + 16 = 3,512 params", 3512),
+        ("total = 3512", 3512),
+        ("3512 (with biases)", 3512),
+        ("3512 (3,512)", 3512),
+        ("q1a: 3512", 3512),
+        ("1234567890123456789012345678901234567890", 1234567890123456789012345678901234567890),
+        (3512, 3512),
+        (-5, -5),
+        (3512.0, 3512),
+        (3512.4, Fraction(35124, 10)),
+        (0.1, Fraction(1, 10)),
+        ([3512], 3512),
+        (["3,512 params"], 3512),
+        ((3512,), 3512),
+    ],
+)
+def test_reads(raw, expected):
+    assert ANSWER.parse(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        ("", "it is empty"),
+        ("   ", "it is empty"),
+        ("three thousand", "there is no number in it"),
+        ("288 + 8 + 3200 + 16", "it has 4 numbers in it (288, 8, 3200, …)"),
+        ("3512 or 3488", "it has 2 numbers"),
+        ("3512-3488", "it has 2 numbers"),
+        ("3512 (with 16 biases)", "it has 2 numbers"),
+        ("3512 = total", 'no number after the last "="'),
+        ("3,5123", "it has 2 numbers"),
+        ("35,12", "it has 2 numbers"),
+        ("3512,000", "does not group its digits in threes"),
+        ("3,512_000", "mixes different thousands separators"),
+        ("0512", "starts with a zero"),
+        ("1/0", "divides by zero"),
+        ("1e99", "exponent beyond"),
+        ("1" * 41, "more than 40 digits"),
+        ("1" * 3000, "more than 40 digits"),
+        ("3512params", "there is no number"),
+        ("64²", "there is no number"),
+        ("0x1F", "there is no number"),
+        ("NaN", "there is no number"),
+        ("inf", "there is no number"),
+        ("∞", "there is no number"),
+        ("x-5", "there is no number"),
+        ("3512.4.5", "there is no number"),
+        ([], "a list of 0 values"),
+        ([3512, 16], "a list of 2 values"),
+        ([[3512]], "a list inside a list"),
+        (True, "true is not a number"),
+        (False, "false is not a number"),
+        (None, "there is no answer"),
+        ({"total": 3512}, "key: value pairs"),
+        (float("nan"), "not a finite number"),
+        (float("inf"), "not a finite number"),
+        (1e300, "exponent beyond"),
+        (10**41, "more than 40 digits"),
+        (b"3512", "type bytes"),
+    ],
+)
+def test_unreadable(raw, fragment):
+    with pytest.raises(Unreadable) as caught:
+        ANSWER.parse(raw)
+    message = str(caught.value)
+    assert fragment in message
+    assert message.startswith("Could not read ")
+    assert message.endswith(f"Expected {ANSWER.expected_form}.")
+
+
+def test_message_quotes_the_answer():
+    with pytest.raises(Unreadable, match=r'^Could not read "about three thousand" as an integer: '):
+        ANSWER.parse("about three thousand")
+
+
+def _nested(depth):
+    value = [3512]
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        ("1" * 10**6, "too long (1000000 characters, at most 4000)"),
+        ("x" * 5000, "too long"),
+        (_nested(100_000), "a list inside a list"),
+        (10**5000, "more than 40 digits"),
+        (-(10**100_000), "more than 40 digits"),
+        ([None] * 10**6, "a list of 1000000 values"),
+        (object(), "type object"),
+    ],
+)
+def test_hostile_input_is_unreadable_and_quick(raw, fragment):
+    start = time.perf_counter()
+    with pytest.raises(Unreadable) as caught:
+        ANSWER.parse(raw)
+    assert time.perf_counter() - start < 0.05
+    assert fragment in str(caught.value)
+    assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1" * limits.MAX_ANSWER_CHARS,
+        "-1" * (limits.MAX_ANSWER_CHARS // 2),
+        "1 " * (limits.MAX_ANSWER_CHARS // 2),
+        "1,111" * (limits.MAX_ANSWER_CHARS // 5),
+        "(1 a)" * (limits.MAX_ANSWER_CHARS // 5),
+        "(" + "a" * (limits.MAX_ANSWER_CHARS - 2),
+        "= " * (limits.MAX_ANSWER_CHARS // 2),
+        "1e" * (limits.MAX_ANSWER_CHARS // 2),
+        "9" * (limits.MAX_ANSWER_CHARS - 1) + "x",
+    ],
+)
+def test_worst_case_inputs_within_limits_are_fast(raw):
+    def attempt():
+        start = time.perf_counter()
+        try:
+            ANSWER.parse(raw)
+        except Unreadable:
+            pass
+        return time.perf_counter() - start
+
+    assert min(attempt() for _ in range(3)) < 0.01
+
+
+def test_random_input_raises_only_unreadable():
+    rng = random.Random(5)
+    alphabet = list("0123456789 ,._-+eE/=()[]$\\\nxa") + ["\u2212", "\\times", "\\,", "{", "}"]
+    for _ in range(3000):
+        raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        try:
+            value = ANSWER.parse(raw)
+        except Unreadable:
+            continue
+        assert ANSWER.parse(ANSWER.show(value)) == value
+
+
+@pytest.mark.parametrize(
+    "value, key, shown",
+    [
+        (Fraction(3512), 3512, "3512"),
+        (Fraction(-5), -5, "-5"),
+        (Fraction(0), 0, "0"),
+        (Fraction(17562, 5), "17562/5", "3512.4"),
+        (Fraction(-1, 8), "-1/8", "-0.125"),
+        (Fraction(7, 3), "7/3", "7/3"),
+        (Fraction(-7, 3), "-7/3", "-7/3"),
+    ],
+)
+def test_key_and_show_round_trip(value, key, shown):
+    assert ANSWER.to_key(value) == key
+    assert type(ANSWER.to_key(value)) is type(key)
+    assert ANSWER.from_key(key) == value
+    assert ANSWER.show(value) == shown
+    assert ANSWER.parse(shown) == value
+
+
+def test_from_key():
+    assert ANSWER.from_key(3512) == Fraction(3512)
+    assert isinstance(ANSWER.from_key(3512), Fraction)
+    with pytest.raises(Unreadable):
+        ANSWER.from_key(None)
+
+
+def test_same_is_equality():
+    assert ANSWER.same(ANSWER.parse("3,512 params"), ANSWER.from_key(3512))
+    assert not ANSWER.same(ANSWER.parse("3512.4"), ANSWER.from_key(3512))
+    assert not ANSWER.same(ANSWER.parse("3488"), ANSWER.from_key(3512))
+
+
+def test_interface():
+    assert ANSWER.name == "integer"
+    assert "e.g." in ANSWER.expected_form
+    assert dict(ANSWER.transforms) == {}
+    assert dict(ANSWER.near_misses) == {}
+    assert IntegerAnswer(None).parse("1") == 1
+
+
+def test_options_are_rejected():
+    with pytest.raises(BadOptions, match="'tolerance'"):
+        IntegerAnswer({"tolerance": 0.5})
