@@ -40,8 +40,18 @@ def _check_layer(layer: Mapping, allowed: set[str], required: set[str]) -> None:
         raise ValueError(f"layer is missing {sorted(missing)}")
 
 
+def _whole(name: str, value, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ValueError(f"{name} must be a whole number ≥ {least}, got {value!r}")
+
+
 def _spatial(size, kernel, stride, pad, dilation, plus_one: bool):
     """floor((W + 2P - D(F-1) - 1)/S) + 1, PyTorch's formula (= (W+2P-F)/S + 1 for D=1)."""
+    _whole("kernel", kernel, 1)
+    _whole("stride", stride, 1)
+    _whole("dilation", dilation, 1)
+    if pad not in ("same", "valid"):
+        _whole("pad", pad, 0)
     if pad == "same":
         return sympy.ceiling(sympy.sympify(size) / stride)
     if pad == "valid":

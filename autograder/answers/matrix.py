@@ -194,9 +194,8 @@ def _bracket_rows(inner: str) -> list[list[str]]:
             return rows
         if inner[index] != "[":
             raise NotRead("it has text between the rows' brackets")
-        close = inner.find("]", index)
-        if close < 0:
-            raise NotRead(f"the [ of row {len(rows) + 1} is not closed")
+        # The outer brackets matched, so every "[" inside is closed.
+        close = inner.index("]", index)
         content = inner[index + 1 : close]
         if "[" in content:
             raise NotRead("it is nested deeper than a matrix")

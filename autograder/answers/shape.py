@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from autograder import limits
 from autograder.answers import reading
@@ -19,7 +19,9 @@ Shape = tuple[int, ...]
 
 # "x", "×" (also from \times), "*", "," or "by", or a plain space. An "x"
 # or "by" inside a word ("sixty") is no separator, so the word is reported.
-_SEPARATOR = re.compile(r" ?(?:[×*,]|(?<![a-z])(?:x|by)(?![a-z])) ?| ", re.IGNORECASE)
+_SEPARATOR = re.compile(
+    r" ?(?:[×*,]|(?<![a-wyz])x(?![a-wyz])|(?<![a-z])by(?![a-z])) ?| ", re.IGNORECASE
+)
 
 
 def _channels_last(shape: Shape) -> Shape | None:
@@ -62,8 +64,7 @@ def _read(raw: Any) -> Shape:
         return _read_text(raw)
     if isinstance(raw, (list, tuple)):
         return _read_list(raw)
-    reading.read_scalar(raw)  # says why it is not a number, if it is not one
-    raise NotRead(_too_few(1))
+    return _dimensions([raw], reading.read_scalar)
 
 
 def _read_list(raw: Any) -> Shape:
@@ -74,8 +75,7 @@ def _read_list(raw: Any) -> Shape:
         return _read_text(raw[0])
     if len(raw) <= limits.MAX_SHAPE_DIMS and any(isinstance(d, (list, tuple)) for d in raw):
         raise NotRead("it has a list inside the list; write one number per dimension")
-    _check_count(len(raw))
-    return tuple(_dimension(reading.read_scalar(d)) for d in raw)
+    return _dimensions(raw, reading.read_scalar)
 
 
 def _read_text(raw: str) -> Shape:
@@ -88,10 +88,9 @@ def _read_text(raw: str) -> Shape:
     if any(c in text for c in "()[]"):
         raise NotRead("it has brackets inside; write the dimensions once")
     parts = _SEPARATOR.split(text)
-    _check_count(len(parts))
     if "" in parts:
         raise NotRead("a dimension is missing between separators")
-    return tuple(_dimension(reading.read_number(p)) for p in parts)
+    return _dimensions(parts, reading.read_number)
 
 
 def _unwrap(text: str) -> str:
@@ -101,11 +100,15 @@ def _unwrap(text: str) -> str:
     return text
 
 
-def _check_count(count: int) -> None:
-    if count < 2:
-        raise NotRead(_too_few(count))
-    if count > limits.MAX_SHAPE_DIMS:
-        raise NotRead(f"it has {count} dimensions, more than {limits.MAX_SHAPE_DIMS}")
+def _dimensions(parts: Sequence[Any], read: Callable[[Any], Fraction]) -> Shape:
+    # Too many parts is refused before reading; too few after, so that a
+    # word ("eight") is reported as not a number rather than as missing.
+    if len(parts) > limits.MAX_SHAPE_DIMS:
+        raise NotRead(f"it has {len(parts)} dimensions, more than {limits.MAX_SHAPE_DIMS}")
+    shape = tuple(_dimension(read(part)) for part in parts)
+    if len(shape) < 2:
+        raise NotRead(_too_few(len(shape)))
+    return shape
 
 
 def _too_few(count: int) -> str:
