@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Mapping
 
+from autograder.answers.base import Unreadable
 from autograder.key import AnswerKey, Formula, PartKey
 from autograder.parse import READ, ParsedSubmission, Reading
 
@@ -88,7 +89,7 @@ def _carried_forward(formula: Formula | None, answers: Mapping[str, Any], answer
         return None
     try:
         return answer_type.from_key(data)
-    except (ValueError, TypeError):
+    except (Unreadable, ValueError, TypeError):
         return None  # e.g. a negative size from an absurd earlier answer: nothing to carry forward
 
 
