@@ -16,7 +16,7 @@ from autograder import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="autograder", description="Grade written homework answers against a YAML rubric.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
