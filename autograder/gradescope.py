@@ -22,7 +22,6 @@ import tempfile
 import unittest
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from gradescope_utils.autograder_utils.decorators import number, partial_credit, tags, visibility, weight
 from gradescope_utils.autograder_utils.json_test_runner import JSONTestRunner
@@ -78,7 +77,7 @@ def _make_test(name: str, body, decorators) -> unittest.TestCase:
 
 
 def _part_test(part_score: PartScore) -> unittest.TestCase:
-    part, verdict = part_score.part, part_score.verdict
+    part = part_score.part
     feedback = _part_feedback(part_score)
 
     def test_part(self, set_score=None):

@@ -182,7 +182,7 @@ class _Loader:
         for index, question in enumerate(questions):
             parts.extend(self.question(question, ("questions", index), defaults))
         seen: set[str] = set()
-        for index, part in enumerate(parts):
+        for part in parts:
             if part.id in seen:
                 raise self.fail(("questions",), f"duplicate part id {part.id!r}")
             seen.add(part.id)

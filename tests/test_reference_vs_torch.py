@@ -18,7 +18,6 @@ deterministic, and each is its own parametrized case whose id spells it out.
 from __future__ import annotations
 
 import random
-import warnings
 
 import pytest
 
