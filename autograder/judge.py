@@ -62,14 +62,15 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
             count = answer_type.near_misses[mistake.near_miss](value, part_key.correct)
             credit = mistake.credit_by_count.get(count) if count else None
             fits = credit is not None
-        elif mistake.transform:
-            transform = answer_type.transforms[mistake.transform]
-            readings = (transform(base) for base in (part_key.correct, ecf_value) if base is not None)
-            fits, credit = any(r is not None and answer_type.same(value, r) for r in readings), mistake.credit
         else:
-            relative = (_carried_forward(f, answers, answer_type) for f in mistake_key.formulas)
-            readings = (*mistake_key.values, *relative)
-            fits, credit = any(r is not None and answer_type.same(value, r) for r in readings), mistake.credit
+            if mistake.transform:
+                transform = answer_type.transforms[mistake.transform]
+                readings = (transform(base) for base in (part_key.correct, ecf_value) if base is not None)
+            else:
+                relative = (_carried_forward(f, answers, answer_type) for f in mistake_key.formulas)
+                readings = (*mistake_key.values, *relative)
+            fits = any(r is not None and answer_type.same(value, r) for r in readings)
+            credit = mistake.credit
         if fits:
             candidates.append(_Candidate(MISTAKE, credit, mistake.id, mistake.feedback))
     if not candidates:

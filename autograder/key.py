@@ -178,7 +178,7 @@ class _Compiler:
         if part.answer is None:
             correct = self.typed(part, part.literal_answer, where)
         else:
-            correct = self.typed(part, self.plain(self.run(part, part.answer, {}, symbolic=False, where=where), where), where)
+            correct = self.typed(part, self.value(part, part.answer, {}, where), where)
         ecf = None
         if part.ecf and part.answer is not None and _refs(part.answer.args):
             ecf = self.formula(part, part.answer, {}, where)
@@ -192,7 +192,7 @@ class _Compiler:
                 formulas = ()
             else:
                 values = tuple(
-                    self.typed(part, self.plain(self.run(part, call, call.params, symbolic=False, where=where), where), where)
+                    self.typed(part, self.value(part, call, call.params, where), where)
                     for call in mistake.variants
                 )
                 formulas = tuple(
@@ -214,7 +214,7 @@ class _Compiler:
         refs = tuple(
             (part_id, len(value) if isinstance(value, list) else None)
             for part_id in sorted(_refs({**part.answer.args, **call.args}))
-            for value in [self.plain(self.run(self.rubric.part(part_id), SolverCall(None), {}, False, where), where)]
+            for value in [self.value(self.rubric.part(part_id), SolverCall(None), {}, where)]
         )
         try:
             if isinstance(result, (list, tuple)):
@@ -222,6 +222,10 @@ class _Compiler:
             return Formula((formula.from_sympy(_sympify(result)),), True, refs)
         except formula.NotAFormula as exc:
             raise CompileError(f"{where}: cannot carry errors forward through this solver's result: {exc}") from None
+
+    def value(self, part: Part, call: SolverCall, overrides: Mapping, where: str) -> Any:
+        """The call's result on concrete values, as plain JSON data."""
+        return self.plain(self.run(part, call, overrides, symbolic=False, where=where), where)
 
     def run(self, part: Part, override: SolverCall, overrides: Mapping, symbolic: bool, where: str) -> Any:
         """Run part's solver call, with override's solver/args and parameter overrides."""
@@ -277,7 +281,7 @@ class _Compiler:
         referenced = self.rubric.part(part_id)
         if referenced.answer is None:
             return referenced.literal_answer
-        value = self.plain(self.run(referenced, SolverCall(None), overrides, symbolic=False, where=where), where)
+        value = self.value(referenced, SolverCall(None), overrides, where)
         if not symbolic:
             return value
         import sympy

@@ -179,22 +179,24 @@ class _TextResolver(yaml.resolver.BaseResolver):
 
 _Parser = getattr(yaml, "CParser", None)
 
+if _Parser is not None:
+    class _TextLoader(_Parser, _TextResolver):  # libyaml composes nodes in C: fast on any input
+        def __init__(self, stream):
+            _Parser.__init__(self, stream)
+            _TextResolver.__init__(self)
+else:  # PyYAML built without libyaml
+    class _TextLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                      _TextResolver):
+        def __init__(self, stream):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _TextResolver.__init__(self)
+
 
 def _parse_yaml(text: str) -> Any:
-    if _Parser is not None:
-        class Loader(_Parser, _TextResolver):  # libyaml composes nodes in C: fast on any input
-            def __init__(self, stream):
-                _Parser.__init__(self, stream)
-                _TextResolver.__init__(self)
-    else:  # PyYAML built without libyaml
-        class Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _TextResolver):
-            def __init__(self, stream):
-                yaml.reader.Reader.__init__(self, stream)
-                yaml.scanner.Scanner.__init__(self)
-                yaml.parser.Parser.__init__(self)
-                yaml.composer.Composer.__init__(self)
-                _TextResolver.__init__(self)
-    loader = Loader(text)
+    loader = _TextLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
