@@ -33,6 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     compile_.add_argument("rubric", help="the rubric YAML file")
     compile_.set_defaults(handler=_compile)
 
+    check = commands.add_parser("check", help="find every problem in a rubric before any student is graded",
+                                description="Validate the rubric (JSON Schema, references, points), run every "
+                                            "solver, find mistakes that can never fire, grade the rubric's "
+                                            "examples and mutation-test the key. Prints file:line:col: messages; "
+                                            "exits 1 if there is any error.")
+    check.add_argument("rubric", help="the rubric YAML file")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also print notes (e.g. mutations that get full credit through a declared mistake)")
+    check.set_defaults(handler=_check)
+
     samples = commands.add_parser("samples", help="grade sample submissions and compare with their expected.json",
                                   description="Grade every sample folder (submission/, optional "
                                               "submission_metadata.json, expected.json) and print a table.")
@@ -74,6 +84,27 @@ def _compile(args) -> int:
     path = write_cache(key)
     print(f"compiled {len(key.parts)} parts in {time.perf_counter() - started:.2f} s -> {path}")
     return 0
+
+
+def _check(args) -> int:
+    from autograder.check import ERROR, NOTE, WARNING, check_rubric
+
+    started = time.perf_counter()
+    report = check_rubric(args.rubric)
+    shown = (ERROR, WARNING, NOTE) if args.verbose else (ERROR, WARNING)
+    for problem in report.problems:
+        if problem.severity in shown:
+            print(problem)
+    errors, warnings, notes = (len(report.of(severity)) for severity in (ERROR, WARNING, NOTE))
+    rubric = report.rubric
+    what = (f"{len(rubric.parts)} parts, {float(rubric.total_points):g} points, "
+            f"{sum(len(part.mistakes) for part in rubric.parts)} mistakes, {report.examples_graded} examples graded, "
+            f"{report.mutations_tried} mutations tried" if rubric else "not loaded")
+    verdict = "OK" if report.ok else f"{errors} error{'s' * (errors != 1)}"
+    print(f"{args.rubric}: {verdict}, {warnings} warning{'s' * (warnings != 1)}"
+          + (f", {notes} note{'s' * (notes != 1)} (-v shows them)" if notes and not args.verbose else "")
+          + f" ({what}; {time.perf_counter() - started:.2f} s)")
+    return 0 if report.ok else 1
 
 
 def _samples(args) -> int:

@@ -14,6 +14,7 @@ engine's fingerprint match, so a stale key is never graded with.
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import os
 import tempfile
@@ -24,11 +25,15 @@ from typing import Any, Mapping
 
 from autograder import formula
 from autograder.fingerprint import engine_fingerprint
-from autograder.rubric import Mistake, Part, Rubric, SolverCall
+from autograder.rubric import Mistake, Part, Rubric, SolverCall, did_you_mean
 
 
 class CompileError(Exception):
     """A solver call in the rubric failed: names the part, the mistake and the cause."""
+
+    def __init__(self, message: str, part_id: str | None = None, mistake_id: str | None = None):
+        super().__init__(message)
+        self.part_id, self.mistake_id = part_id, mistake_id
 
 
 @dataclass(frozen=True)
@@ -161,17 +166,30 @@ def write_cache(key: AnswerKey) -> Path:
     return target
 
 
-def compile_key(rubric: Rubric) -> AnswerKey:
+def compile_key(rubric: Rubric, errors: list[CompileError] | None = None) -> AnswerKey:
+    """Run every solver call. Raises the first CompileError, or, given an `errors` list,
+    records each one, leaves out what failed (a part, a mistake) and goes on."""
     from reference import SOLVERS  # numpy and sympy load only when a key is compiled
 
-    compiler = _Compiler(rubric, SOLVERS)
-    return AnswerKey(rubric, tuple(compiler.part_key(part) for part in rubric.parts), engine_fingerprint())
+    compiler = _Compiler(rubric, SOLVERS, errors)
+    parts = (compiler.attempt(compiler.part_key, part, part_id=part.id) for part in rubric.parts)
+    return AnswerKey(rubric, tuple(part for part in parts if part is not None), engine_fingerprint())
 
 
 class _Compiler:
-    def __init__(self, rubric: Rubric, solvers: Mapping):
-        self.rubric, self.solvers = rubric, solvers
+    def __init__(self, rubric: Rubric, solvers: Mapping, errors: list[CompileError] | None = None):
+        self.rubric, self.solvers, self.errors = rubric, solvers, errors
         self.part_ids = {part.id for part in rubric.parts}
+
+    def attempt(self, build, *args, part_id: str, mistake_id: str | None = None):
+        try:
+            return build(*args)
+        except CompileError as exc:
+            exc.part_id, exc.mistake_id = part_id, exc.mistake_id or mistake_id
+            if self.errors is None:
+                raise
+            self.errors.append(exc)
+            return None
 
     def part_key(self, part: Part) -> PartKey:
         where = f"part {part.id}"
@@ -182,26 +200,26 @@ class _Compiler:
         ecf = None
         if part.ecf and part.answer is not None and _refs(part.answer.args):
             ecf = self.formula(part, part.answer, {}, where)
-        mistakes = []
-        for mistake in part.mistakes:
-            where = f"part {part.id}, mistake {mistake.id}"
-            if mistake.variants and part.answer is None:
-                raise CompileError(f"{where}: only a part whose answer comes from a solver can have solver mistakes")
-            if mistake.value is not None:
-                values = (self.typed(part, mistake.value, where),)
-                formulas = ()
-            else:
-                values = tuple(
-                    self.typed(part, self.value(part, call, call.params, where), where)
-                    for call in mistake.variants
-                )
-                formulas = tuple(
-                    self.formula(part, call, call.params, where)
-                    for call in mistake.variants
-                    if _refs({**part.answer.args, **call.args})
-                )
-            mistakes.append(MistakeKey(mistake, values, formulas))
-        return PartKey(part, correct, ecf, tuple(mistakes))
+        mistakes = (self.attempt(self.mistake_key, part, mistake, part_id=part.id, mistake_id=mistake.id)
+                    for mistake in part.mistakes)
+        return PartKey(part, correct, ecf, tuple(mistake for mistake in mistakes if mistake is not None))
+
+    def mistake_key(self, part: Part, mistake: Mistake) -> MistakeKey:
+        where = f"part {part.id}, mistake {mistake.id}"
+        if mistake.variants and part.answer is None:
+            raise CompileError(f"{where}: only a part whose answer comes from a solver can have solver mistakes")
+        if mistake.value is not None:
+            return MistakeKey(mistake, (self.typed(part, mistake.value, where),), ())
+        values = tuple(
+            self.typed(part, self.value(part, call, call.params, where), where)
+            for call in mistake.variants
+        )
+        formulas = tuple(
+            self.formula(part, call, call.params, where)
+            for call in mistake.variants
+            if _refs({**part.answer.args, **call.args})
+        )
+        return MistakeKey(mistake, values, formulas)
 
     def typed(self, part: Part, data: Any, where: str) -> Any:
         try:
@@ -232,12 +250,18 @@ class _Compiler:
         solver_name = override.solver or part.answer.solver
         solver = self.solvers.get(solver_name)
         if solver is None:
-            raise CompileError(f"{where}: unknown solver {solver_name!r}; known: {', '.join(sorted(self.solvers))}")
+            raise CompileError(f"{where}: unknown solver {solver_name!r}{did_you_mean(str(solver_name), self.solvers)}; "
+                               f"known: {', '.join(sorted(self.solvers))}")
         if symbolic and not solver.symbolic:
             raise CompileError(
                 f"{where}: solver {solver_name!r} cannot carry errors forward (it is not symbolic); set ecf: false"
             )
         params = self.parameters(overrides, where)
+        accepted = inspect.signature(solver.function).parameters
+        for name in {**part.answer.args, **override.args}:
+            if name not in accepted:
+                raise CompileError(f"{where}: solver {solver_name!r} has no argument {name!r}"
+                                   f"{did_you_mean(str(name), accepted)}; it takes {', '.join(accepted)}")
         args = {
             name: self.resolve(value, params, overrides, symbolic, where)
             for name, value in {**part.answer.args, **override.args}.items()
@@ -255,7 +279,8 @@ class _Compiler:
             for name in parents:
                 node = node.get(name) if isinstance(node, dict) else None
             if not isinstance(node, dict) or leaf not in node:
-                raise CompileError(f"{where}: params: there is no parameter {dotted!r} to change")
+                raise CompileError(f"{where}: params: there is no parameter {dotted!r} to change"
+                                   + did_you_mean(str(dotted), _parameter_paths(self.rubric.parameters)))
             node[leaf] = self.resolve(value, self.rubric.parameters, {}, False, where)
         return params
 
@@ -268,7 +293,8 @@ class _Compiler:
             node: Any = params
             for name in value[1:].split("."):
                 if not isinstance(node, dict) or name not in node:
-                    raise CompileError(f"{where}: unknown parameter {value!r}")
+                    known = ["$" + path for path in _parameter_paths(params)]
+                    raise CompileError(f"{where}: unknown parameter {value!r}{did_you_mean(value, known)}")
                 node = node[name]
             return copy.deepcopy(node)
         if isinstance(value, str) and value.startswith("@"):
@@ -277,7 +303,7 @@ class _Compiler:
 
     def reference(self, part_id: str, overrides: Mapping, symbolic: bool, where: str) -> Any:
         if part_id not in self.part_ids:
-            raise CompileError(f"{where}: unknown part reference '@{part_id}'")
+            raise CompileError(f"{where}: unknown part reference '@{part_id}'{did_you_mean(part_id, self.part_ids)}")
         referenced = self.rubric.part(part_id)
         if referenced.answer is None:
             return referenced.literal_answer
@@ -304,6 +330,16 @@ class _Compiler:
         return int(number) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"
 
 
+def _parameter_paths(parameters: Mapping, prefix: str = "") -> list[str]:
+    """Every parameter's dotted path: "conv1", "conv1.pad", ..."""
+    paths = []
+    for name, value in parameters.items():
+        paths.append(prefix + str(name))
+        if isinstance(value, dict):
+            paths.extend(_parameter_paths(value, f"{prefix}{name}."))
+    return paths
+
+
 def _sympify(value: Any):
     import sympy
 
@@ -316,3 +352,16 @@ def _refs(value: Any) -> set[str]:
         return {value[1:]} if value.startswith("@") else set()
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     return set().union(*(_refs(item) for item in items))
+
+
+def solve_variation(rubric: Rubric, part: Part, params: Mapping[str, Any], args: Mapping[str, Any],
+                    solver: str | None = None) -> Any:
+    """The part's answer with changed parameters, solver arguments or solver, as a value of its type.
+
+    For finding the mistake entry a rubric could declare (the regrade report);
+    raises CompileError where the solver refuses the change."""
+    from reference import SOLVERS  # numpy and sympy load only when something is solved
+
+    where = f"part {part.id}, variation"
+    compiler = _Compiler(rubric, SOLVERS)
+    return compiler.typed(part, compiler.value(part, SolverCall(solver, args, params), params, where), where)

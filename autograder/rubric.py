@@ -24,14 +24,24 @@ from autograder.yaml_marks import YamlSyntaxError, load_with_marks
 # the whole point of the rubric is that numbers come from the solvers.
 LITERAL_TYPES = frozenset({"choice", "text"})
 MISTAKE_SOURCES = ("params", "args", "solver", "variants", "transform", "near_miss", "value")
+EXAMPLE_VERDICTS = ("correct", "ecf", "wrong", "unreadable", "missing")
 
 
 class RubricError(Exception):
-    """An author's error in a rubric file, located at file:line:column."""
+    """An author's error in a rubric file, located at file:line:column.
+
+    `load_rubric` raises the first error in file order; `errors` holds every
+    error the loader found, so `autograder check` can report them all at once.
+    """
 
     def __init__(self, file: str, line: int, column: int, message: str):
         super().__init__(f"{file}:{line}:{column}: {message}")
         self.file, self.line, self.column, self.message = file, line, column, message
+        self.errors: tuple[RubricError, ...] = (self,)
+
+
+class _Skipped(Exception):
+    """Raised after an error is recorded, to abandon the element it was found in."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,19 @@ class Mistake:
     near_miss: str | None = None
     credit_by_count: Mapping[int, Fraction] = field(default_factory=dict)
     value: Any = None
+    at: tuple[int, int] = (0, 0)       # line, column of its entry in the rubric
+
+
+@dataclass(frozen=True)
+class Example:
+    """An answer the author states the verdict of; `autograder check` grades it."""
+
+    answer: Any                          # as a student would write it
+    verdict: str                         # correct, ecf, mistake, wrong, unreadable or missing
+    mistake: str | None
+    credit: Fraction | None              # the credit it must get, when stated
+    given: Mapping[str, Any]             # the student's answers to other parts, by part id
+    at: tuple[int, int]                  # line, column in the rubric
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,8 @@ class Part:
     mistakes: tuple[Mistake, ...]
     wrong_feedback: str
     review: bool
+    examples: tuple[Example, ...] = ()
+    at: tuple[int, int] = (0, 0)         # line, column of its entry in the rubric
 
     @property
     def type_name(self) -> str:
@@ -115,7 +140,13 @@ def load_rubric(path: str | Path) -> Rubric:
         data, marks = load_with_marks(text)
     except YamlSyntaxError as exc:
         raise RubricError(str(path), exc.line, exc.column, f"YAML syntax error: {exc}") from None
-    return _Loader(str(path), marks).rubric(data, hashlib.sha256(raw).hexdigest())
+    loader = _Loader(str(path), marks)
+    rubric = loader.attempt(loader.rubric, data, hashlib.sha256(raw).hexdigest())
+    if loader.errors:
+        errors = sorted(loader.errors, key=lambda error: (error.line, error.column))
+        errors[0].errors = tuple(errors)
+        raise errors[0]
+    return rubric
 
 
 def parse_credit(value: Any) -> Fraction:
@@ -134,25 +165,46 @@ def parse_credit(value: Any) -> Fraction:
 
 
 class _Loader:
+    """Builds the Rubric, recording every error: an error abandons only the element it is in."""
+
     def __init__(self, file: str, marks: Mapping):
         self.file, self.marks = file, marks
+        self.errors: list[RubricError] = []
 
-    def fail(self, where: tuple, message: str) -> RubricError:
+    def position(self, where: tuple) -> tuple[int, int]:
         path = where
         while path not in self.marks and path:
             path = path[:-1]
-        line, column = self.marks.get(path, (1, 1))
-        return RubricError(self.file, line, column, message)
+        return self.marks.get(path, (1, 1))
+
+    def fail(self, where: tuple, message: str) -> RubricError:
+        return RubricError(self.file, *self.position(where), message)
+
+    def record(self, where: tuple, message: str) -> None:
+        self.errors.append(self.fail(where, message))
+
+    def attempt(self, build, *args):
+        """One element's builder; on an error, record it and return None so that loading goes on."""
+        try:
+            return build(*args)
+        except RubricError as exc:
+            self.errors.append(exc)
+        except _Skipped:
+            pass
+        return None
 
     def mapping(self, value: Any, where: tuple, what: str, required: set[str], optional: set[str]) -> dict:
         if not isinstance(value, dict):
             raise self.fail(where, f"{what} must be a mapping, got {_kind(value)}")
         known = required | optional
-        for key in value:
-            if key not in known:
-                raise self.fail(where + (key,), f"{what}: unknown field {key!r}{_did_you_mean(str(key), known)}")
-        for key in sorted(required - set(value)):
-            raise self.fail(where, f"{what}: missing required field {key!r}")
+        unknown = [key for key in value if key not in known]
+        for key in unknown:
+            self.record(where + (key,), f"{what}: unknown field {key!r}{did_you_mean(str(key), known)}")
+        misspelt = {_closest(str(key), known) for key in unknown}
+        for key in sorted(required - set(value) - misspelt):
+            self.record(where, f"{what}: missing required field {key!r}")
+        if unknown or not required <= set(value):
+            raise _Skipped
         return value
 
     def text(self, value: Any, where: tuple, what: str) -> str:
@@ -173,26 +225,31 @@ class _Loader:
         )
         parameters = top.get("parameters") or {}
         if not isinstance(parameters, dict):
-            raise self.fail(("parameters",), "parameters must be a mapping of names to values")
-        defaults = self.type_defaults(top.get("defaults") or {})
-        parts = []
+            self.record(("parameters",), "parameters must be a mapping of names to values")
+            parameters = {}
+        defaults = self.attempt(self.type_defaults, top.get("defaults") or {}) or {}
+        parts: list[Part] = []
         questions = top["questions"]
         if not isinstance(questions, list) or not questions:
             raise self.fail(("questions",), "questions must be a non-empty list")
         for index, question in enumerate(questions):
-            parts.extend(self.question(question, ("questions", index), defaults))
+            parts.extend(self.attempt(self.question, question, ("questions", index), defaults) or [])
         seen: set[str] = set()
         for part in parts:
             if part.id in seen:
-                raise self.fail(("questions",), f"duplicate part id {part.id!r}")
+                self.errors.append(RubricError(self.file, *part.at, f"duplicate part id {part.id!r}"))
             seen.add(part.id)
-        total = self.points(top["total_points"], ("total_points",), "total_points")
-        if sum(part.points for part in parts) != total:
-            raise self.fail(
+        self.check_givens(parts)
+        total = self.attempt(self.points, top["total_points"], ("total_points",), "total_points")
+        if total is not None and sum(part.points for part in parts) != total and not self.errors:
+            self.record(
                 ("total_points",),
                 f"total_points is {_number(total)} but the parts add up to {_number(sum(p.points for p in parts))}",
             )
         late = top.get("late_policy")
+        late_policy = self.attempt(self.late_policy, late) if late is not None else None
+        if self.errors:
+            raise _Skipped
         return Rubric(
             path=self.file,
             name=self.text(top["rubric"], ("rubric",), "rubric"),
@@ -201,9 +258,22 @@ class _Loader:
             answer_file=self.text(top.get("answer_file", "answers"), ("answer_file",), "answer_file"),
             parameters=parameters,
             parts=tuple(parts),
-            late_policy=self.late_policy(late) if late is not None else None,
+            late_policy=late_policy,
             sha256=sha256,
         )
+
+    def check_givens(self, parts: list[Part]) -> None:
+        """An example's `given:` answers must name other parts of this rubric."""
+        ids = {part.id for part in parts}
+        for part in parts:
+            for example in part.examples:
+                for part_id in example.given:
+                    if part_id not in ids or part_id == part.id:
+                        self.errors.append(RubricError(
+                            self.file, *example.at,
+                            f"part {part.id}: example given: {part_id!r} is not another part's id"
+                            + did_you_mean(str(part_id), ids - {part.id}),
+                        ))
 
     def type_defaults(self, value: Any) -> dict[str, list]:
         if not isinstance(value, dict):
@@ -212,7 +282,7 @@ class _Loader:
         for type_name, section in value.items():
             where = ("defaults", type_name)
             if type_name not in ANSWER_TYPES:
-                raise self.fail(where, f"defaults: unknown answer type {type_name!r}{_did_you_mean(str(type_name), ANSWER_TYPES)}")
+                raise self.fail(where, f"defaults: unknown answer type {type_name!r}{did_you_mean(str(type_name), ANSWER_TYPES)}")
             section = self.mapping(section, where, f"defaults.{type_name}", {"mistakes"}, set())
             if not isinstance(section["mistakes"], list):
                 raise self.fail(where + ("mistakes",), "mistakes must be a list")
@@ -226,22 +296,23 @@ class _Loader:
         title = self.text(question["title"], where + ("title",), "question title")
         if not isinstance(question["parts"], list) or not question["parts"]:
             raise self.fail(where + ("parts",), f"question {question_id}: parts must be a non-empty list")
-        return [
-            self.part(item, where + ("parts", index), question_id, f"{number}.{index + 1}", title, defaults)
+        parts = [
+            self.attempt(self.part, item, where + ("parts", index), question_id, f"{number}.{index + 1}", title, defaults)
             for index, item in enumerate(question["parts"])
         ]
+        return [part for part in parts if part is not None]
 
     def part(self, value: Any, where: tuple, question_id: str, number: str, question_title: str, defaults: Mapping) -> Part:
         part = self.mapping(
             value, where, "part",
             {"id", "title", "type", "points", "answer"},
-            {"options", "ecf", "mistakes", "wrong_feedback"},
+            {"options", "ecf", "mistakes", "wrong_feedback", "examples"},
         )
         part_id = f"{question_id}.{_slug(self.text(part['id'], where + ('id',), 'part id'))}"
         what = f"part {part_id}"
         type_name = part["type"]
         if type_name not in ANSWER_TYPES:
-            raise self.fail(where + ("type",), f"{what}: unknown type {type_name!r}{_did_you_mean(str(type_name), ANSWER_TYPES)}")
+            raise self.fail(where + ("type",), f"{what}: unknown type {type_name!r}{did_you_mean(str(type_name), ANSWER_TYPES)}")
         try:
             answer_type = ANSWER_TYPES[type_name](part.get("options") or {})
         except BadOptions as exc:
@@ -253,11 +324,19 @@ class _Loader:
         entries = [(item, where + ("mistakes", i)) for i, item in enumerate(declared)]
         declared_ids = {item.get("id") for item in declared if isinstance(item, dict)}
         entries += [(item, w) for item, w in defaults.get(type_name, []) if item.get("id") not in declared_ids]
-        mistakes = tuple(self.mistake(item, w, what, answer_type) for item, w in entries)
+        built = [self.attempt(self.mistake, item, w, what, answer_type) for item, w in entries]
+        mistakes = tuple(mistake for mistake in built if mistake is not None)
         ids = [mistake.id for mistake in mistakes]
-        for mistake_id in ids:
+        for mistake_id in sorted(set(ids)):
             if ids.count(mistake_id) > 1:
-                raise self.fail(where + ("mistakes",), f"{what}: mistake id {mistake_id!r} is declared twice")
+                self.record(where + ("mistakes",), f"{what}: mistake id {mistake_id!r} is declared twice")
+        declared_examples = part.get("examples") or []
+        if not isinstance(declared_examples, list):
+            raise self.fail(where + ("examples",), f"{what}: examples must be a list")
+        examples = [
+            self.attempt(self.example, item, where + ("examples", index), what, ids)
+            for index, item in enumerate(declared_examples)
+        ]
         ecf = part.get("ecf", True)
         if not isinstance(ecf, bool):
             raise self.fail(where + ("ecf",), f"{what}: ecf must be true or false")
@@ -274,6 +353,35 @@ class _Loader:
             mistakes=mistakes,
             wrong_feedback=str(part.get("wrong_feedback", "")).strip(),
             review=type_name == "text",
+            examples=tuple(example for example in examples if example is not None),
+            at=self.position(where),
+        )
+
+    def example(self, value: Any, where: tuple, what: str, mistake_ids: list[str]) -> Example:
+        example = self.mapping(value, where, f"{what}: example", {"answer"}, {"verdict", "mistake", "credit", "given"})
+        what = f"{what}, example {where[-1] + 1}"
+        if ("verdict" in example) == ("mistake" in example):
+            raise self.fail(where, f"{what}: give either verdict: ({', '.join(EXAMPLE_VERDICTS)}) or mistake: <id>")
+        if "mistake" in example:
+            mistake, verdict = example["mistake"], "mistake"
+            if mistake not in mistake_ids:
+                raise self.fail(where + ("mistake",), f"{what}: this part has no mistake {mistake!r}"
+                                + did_you_mean(str(mistake), mistake_ids))
+        else:
+            mistake, verdict = None, example["verdict"]
+            if verdict not in EXAMPLE_VERDICTS:
+                raise self.fail(where + ("verdict",), f"{what}: verdict is one of {', '.join(EXAMPLE_VERDICTS)}, got {verdict!r}"
+                                + did_you_mean(str(verdict), EXAMPLE_VERDICTS))
+        given = example.get("given") or {}
+        if not isinstance(given, dict):
+            raise self.fail(where + ("given",), f"{what}: given maps other parts' ids to answers")
+        return Example(
+            answer=example["answer"],
+            verdict=verdict,
+            mistake=mistake,
+            credit=self.credit(example["credit"], where + ("credit",), what) if "credit" in example else None,
+            given={str(part_id): answer for part_id, answer in given.items()},
+            at=self.position(where),
         )
 
     def answer(self, value: Any, where: tuple, what: str, type_name: str) -> tuple[SolverCall | None, Any]:
@@ -327,7 +435,7 @@ class _Loader:
                 raise self.fail(
                     where + ("near_miss",),
                     f"{what}: {answer_type.name} answers have no near miss {mistake['near_miss']!r}"
-                    + _did_you_mean(str(mistake["near_miss"]), answer_type.near_misses),
+                    + did_you_mean(str(mistake["near_miss"]), answer_type.near_misses),
                 )
             table = mistake.get("credit_by_count")
             if not isinstance(table, dict) or not table or "credit" in mistake:
@@ -346,7 +454,7 @@ class _Loader:
             raise self.fail(
                 where + ("transform",),
                 f"{what}: {answer_type.name} answers have no transform {mistake['transform']!r}"
-                + _did_you_mean(str(mistake["transform"]), answer_type.transforms),
+                + did_you_mean(str(mistake["transform"]), answer_type.transforms),
             )
         if "value" in mistake and answer_type.name not in LITERAL_TYPES:
             raise self.fail(where + ("value",), f"{what}: a {answer_type.name} mistake must be reproduced by a solver, not typed in")
@@ -363,6 +471,7 @@ class _Loader:
         elif "solver call" in sources:
             variants = (self.call(mistake, where, what),)
         return Mistake(
+            at=self.position(where),
             id=mistake_id,
             credit=credit,
             feedback=self.text(mistake["feedback"], where + ("feedback",), f"{what}: feedback"),
@@ -422,6 +531,12 @@ def _number(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
-def _did_you_mean(word: str, choices) -> str:
+def _closest(word: str, choices) -> str | None:
     close = difflib.get_close_matches(word, [str(choice) for choice in choices], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices) -> str:
+    """" (did you mean 'points'?)" when a choice is close to the word, else ""."""
+    close = _closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""

@@ -1,0 +1,378 @@
+"""`autograder check`: every problem in a rubric, reported at once, before any student is graded.
+
+The passes, each finding what the one before cannot:
+1. the JSON Schema (`schema/rubric.schema.json`, the same file editors use),
+   located by the YAML node of each offending field;
+2. the rubric loader's own checks (references, options, points adding up);
+3. every solver call, each failure named with its part and mistake;
+4. the compiled key: mistakes that can never be the verdict (they give the
+   correct answer, or another mistake's answer), parts that no answer file
+   could answer, correct answers that do not read back as themselves;
+5. the rubric's own examples, graded through the real judge;
+6. mutations of each correct answer (a sign flipped, an entry changed,
+   transposed, a dimension off by one, channels dropped), none of which may
+   be graded correct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterator
+
+from autograder.answers.base import Unreadable
+from autograder.answers.text import TextValue
+from autograder.judge import CORRECT, ECF, Verdict, judge, judge_all
+from autograder.key import AnswerKey, CompileError, PartKey, compile_key
+from autograder.parse import READ, Reading, normalise_key, parse_submission
+from autograder.rubric import Rubric, RubricError, did_you_mean, load_rubric
+from autograder.submission import Submission
+from autograder.yaml_marks import YamlSyntaxError, load_with_marks
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "rubric.schema.json"
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    severity: str      # error (check fails), warning (worth a look), note (shown with --verbose)
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    file: str
+    problems: tuple[Problem, ...]
+    rubric: Rubric | None
+    examples_graded: int
+    mutations_tried: int
+
+    def of(self, severity: str) -> tuple[Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.severity == severity)
+
+    @property
+    def ok(self) -> bool:
+        return not self.of(ERROR)
+
+
+def check_rubric(path: str | Path) -> CheckReport:
+    file = str(path)
+    try:
+        data, marks = load_with_marks(Path(path).read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, YamlSyntaxError):
+        data = marks = None  # the loader reports these with their position
+    problems = _schema_problems(file, data, marks) if marks is not None else []
+    try:
+        rubric = load_rubric(path)
+    except RubricError as exc:
+        loader_lines = {error.line for error in exc.errors}
+        problems = [problem for problem in problems if problem.line not in loader_lines]
+        problems += [Problem(error.file, error.line, error.column, ERROR, error.message) for error in exc.errors]
+        return CheckReport(file, _in_order(problems), None, 0, 0)
+
+    compile_errors: list[CompileError] = []
+    key = compile_key(rubric, compile_errors)
+    for error in compile_errors:
+        part = rubric.part(error.part_id)
+        mistake = next((m for m in part.mistakes if m.id == error.mistake_id), None)
+        problems.append(Problem(file, *(mistake or part).at, ERROR, str(error)))
+    problems += _key_problems(key)
+    example_problems, examples = _example_problems(key)
+    mutation_problems, mutations = _mutation_problems(key)
+    return CheckReport(file, _in_order(problems + example_problems + mutation_problems), rubric, examples, mutations)
+
+
+def _in_order(problems: list[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(set(problems), key=lambda p: (p.line, p.column, p.message)))
+
+
+# 1. The schema ---------------------------------------------------------------------------------
+
+def _schema_problems(file: str, data: Any, marks: dict) -> list[Problem]:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    problems = []
+    for error in validator.iter_errors(_as_json(data)):
+        where = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            for name in error.instance:
+                if name not in known:
+                    line, column = _position(marks, where + (name,))
+                    problems.append(Problem(file, line, column, ERROR,
+                                            f"{_field(where)}: unknown field {name!r}{did_you_mean(name, known)}"))
+            continue
+        line, column = _position(marks, where)
+        problems.append(Problem(file, line, column, ERROR, f"{_field(where)}: {_schema_message(error)}"))
+    return problems
+
+
+def _schema_message(error) -> str:
+    if error.validator == "anyOf" and "credit" in json.dumps(error.schema.get("description", "")):
+        return f"{error.instance!r} is not a credit: give a number from 0 to 1 or a fraction like 1/3"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}" + did_you_mean(
+            str(error.instance), error.validator_value)
+    return error.message
+
+
+def _as_json(value: Any) -> Any:
+    """YAML's dates and integer keys as JSON has them, so the schema sees what an editor sees."""
+    if isinstance(value, dict):
+        return {str(name): _as_json(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _position(marks: dict, where: tuple) -> tuple[int, int]:
+    path = where
+    while path not in marks and path:
+        path = path[:-1]
+    return marks.get(path, (1, 1))
+
+
+def _field(where: tuple) -> str:
+    return ".".join(str(step) for step in where) or "rubric"
+
+
+# 4. The compiled key ---------------------------------------------------------------------------
+
+def _key_problems(key: AnswerKey) -> list[Problem]:
+    file = key.rubric.path
+    problems: list[Problem] = []
+    owners: dict[str, list[str]] = {}
+    for part in key.rubric.parts:
+        owners.setdefault(normalise_key(tuple(part.id.split("."))), []).append(part.id)
+    for normalised, part_ids in owners.items():
+        for part_id in part_ids[1:] if normalised else part_ids:
+            problems.append(Problem(file, *key.rubric.part(part_id).at, ERROR,
+                                    f"part {part_id}: no student could answer it: its answer key reads the same as "
+                                    f"{', '.join(other for other in part_ids if other != part_id) or 'nothing'}"))
+    for part_key in key.parts:
+        problems += _unreachable_mistakes(part_key, file)
+        problems += _unreadable_correct_answer(part_key, file)
+        declared = {example.mistake for example in part_key.part.examples}
+        for mistake in part_key.part.mistakes:
+            if mistake.id not in declared:
+                problems.append(Problem(file, *mistake.at, WARNING,
+                                        f"part {part_key.part.id}, mistake {mistake.id}: no example shows it "
+                                        "(add one under the part's examples:)"))
+    return problems
+
+
+def _unreachable_mistakes(part_key: PartKey, file: str) -> list[Problem]:
+    """Mistakes whose answers are all taken: by the correct answer, or by an earlier or better-paid mistake."""
+    part = part_key.part
+    answer_type = part.answer_type
+    problems = []
+    for index, mistake_key in enumerate(part_key.mistakes):
+        mistake = mistake_key.mistake
+        values = [_as_answer(part_key, value) for value in _mistake_values(part_key, mistake_key)]
+        if not values:
+            continue
+        where = f"part {part.id}, mistake {mistake.id}"
+        shown = answer_type.show(values[0])
+        if all(answer_type.same(value, part_key.correct) for value in values):
+            problems.append(Problem(file, *mistake.at, ERROR,
+                                    f"{where}: gives the correct answer ({shown}), so it can never be the verdict"))
+            continue
+        for other in part_key.mistakes[:index]:
+            shared = [v for v in values if any(answer_type.same(v, o) for o in _mistake_values(part_key, other))]
+            if not shared:
+                continue
+            winner = other.mistake if other.mistake.credit >= mistake.credit else mistake
+            problems.append(Problem(
+                file, *mistake.at, ERROR if other.mistake.credit != mistake.credit or len(shared) == len(values) else WARNING,
+                f"{where}: gives the same answer ({answer_type.show(shared[0])}) as mistake {other.mistake.id}, "
+                f"with credit {_credit(mistake.credit)} against {_credit(other.mistake.credit)}: "
+                f"{winner.id} always wins"
+                + (" (the higher credit does)" if other.mistake.credit != mistake.credit else " (the earlier one does)"),
+            ))
+    return problems
+
+
+def _mistake_values(part_key: PartKey, mistake_key) -> list:
+    """A mistake's expected values on the key (what the judge compares a student's answer with)."""
+    mistake = mistake_key.mistake
+    if mistake.transform:
+        value = part_key.part.answer_type.transforms[mistake.transform](part_key.correct)
+        return [value] if value is not None else []
+    return list(mistake_key.values)
+
+
+def _as_answer(part_key: PartKey, value: Any) -> Any:
+    """An expected value as a student's answer would be read (a text key is a set of concepts)."""
+    return TextValue("", value) if part_key.part.review else value
+
+
+def _unreadable_correct_answer(part_key: PartKey, file: str) -> list[Problem]:
+    """The correct answer, written as students are shown it, must read back as itself."""
+    part = part_key.part
+    if part.review:  # a text part's key is a set of concepts, not something a student writes
+        return []
+    shown = part.answer_type.show(part_key.correct)
+    try:
+        same = part.answer_type.same(part.answer_type.parse(shown), part_key.correct)
+    except Unreadable as exc:
+        same, shown = False, f"{shown} (unreadable: {exc})"
+    if same:
+        return []
+    return [Problem(file, *part.at, ERROR, f"part {part.id}: no student could answer it: the correct answer "
+                                           f"written as {shown} does not read back as the correct answer")]
+
+
+def _credit(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+# 5. Examples -----------------------------------------------------------------------------------
+
+def grade_example(key: AnswerKey, part_id: str, answer: Any, given: dict) -> Verdict:
+    """Grade one answer (with the student's other answers) exactly as a submission's would be."""
+    entries = [(tuple(other.split(".")), _as_written(raw)) for other, raw in given.items()]
+    entries.append((tuple(part_id.split(".")), _as_written(answer)))
+    parsed = parse_submission(Submission(file="example", entries=tuple(entries)), key.rubric)
+    return next(verdict for verdict in judge_all(key, parsed) if verdict.part_id == part_id)
+
+
+def _as_written(value: Any) -> Any:
+    """An answer file's scalars reach the readers as text; the rubric's YAML typed them."""
+    if isinstance(value, list):
+        return [_as_written(item) for item in value]
+    if value is None or isinstance(value, str):
+        return value
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _example_problems(key: AnswerKey) -> tuple[list[Problem], int]:
+    problems, graded = [], 0
+    compiled = {part_key.part.id for part_key in key.parts}
+    for part in key.rubric.parts:
+        if part.id not in compiled:
+            continue  # its compile error is reported already
+        for number, example in enumerate(part.examples, start=1):
+            graded += 1
+            verdict = grade_example(key, part.id, example.answer, dict(example.given))
+            expected = example.mistake or example.verdict
+            got = verdict.mistake or verdict.kind
+            wrong_credit = example.credit is not None and verdict.credit != example.credit
+            if got == expected and not wrong_credit:
+                continue
+            detail = f"read as {verdict.read_as}" if verdict.read_as is not None else verdict.feedback
+            problems.append(Problem(
+                key.rubric.path, *example.at, ERROR,
+                f"part {part.id}, example {number} ({_short(example.answer)}): expected {expected}"
+                + (f" with credit {_credit(example.credit)}" if example.credit is not None else "")
+                + f", got {got} with credit {_credit(verdict.credit)} ({detail})",
+            ))
+    return problems, graded
+
+
+def _short(answer: Any) -> str:
+    text = " ".join(str(answer).split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# 6. Mutations of the key -----------------------------------------------------------------------
+
+def _mutation_problems(key: AnswerKey) -> tuple[list[Problem], int]:
+    correct = {part_key.part.id: part_key.correct for part_key in key.parts}
+    problems, tried = [], 0
+    for part_key in key.parts:
+        part = part_key.part
+        if part.review:
+            continue  # free text is read by a TA; its concepts are not mutated
+        for name, value in _mutations(part_key):
+            tried += 1
+            verdict = judge(part_key, Reading(part.id, READ, value=value), correct, key)
+            if verdict.credit < 1:
+                continue
+            shown = part.answer_type.show(value)
+            if verdict.kind in (CORRECT, ECF):
+                problems.append(Problem(key.rubric.path, *part.at, ERROR,
+                                        f"part {part.id}: the mutation '{name}' ({shown}) is graded {verdict.kind}"))
+            else:
+                problems.append(Problem(key.rubric.path, *part.at, NOTE,
+                                        f"part {part.id}: the mutation '{name}' ({shown}) gets full credit "
+                                        f"as mistake {verdict.mistake}"))
+    return problems, tried
+
+
+def _mutations(part_key: PartKey) -> Iterator[tuple[str, Any]]:
+    answer_type = part_key.part.answer_type
+    data = answer_type.to_key(part_key.correct)
+    seen = []
+    for name, mutated in _mutated_data(data, getattr(answer_type, "labels", {})):
+        try:
+            value = answer_type.from_key(mutated)
+        except (ValueError, TypeError, ArithmeticError):
+            continue  # not a value of this type (e.g. a shape with a 0), so no student can write it
+        if answer_type.same(value, part_key.correct) or value in seen:
+            continue
+        seen.append(value)
+        yield name, value
+
+
+def _mutated_data(data: Any, labels: dict) -> Iterator[tuple[str, Any]]:
+    if isinstance(data, str) and data in labels:
+        for other in labels:
+            yield f"the choice {other}", other
+        return
+    if _is_number(data):
+        number = Fraction(data)
+        yield from (("plus one", _plain(number + 1)), ("minus one", _plain(number - 1)),
+                    ("sign flipped", _plain(-number)), ("zero", 0), ("doubled", _plain(2 * number)))
+        return
+    if isinstance(data, list) and data and all(_is_number(item) for item in data):
+        for i, item in enumerate(data):
+            for step in (1, -1):
+                yield f"dimension {i + 1} off by {step:+d}", data[:i] + [_plain(Fraction(item) + step)] + data[i + 1:]
+        yield "reversed", data[::-1]
+        yield "first dimension (channels) dropped", data[1:]
+        yield "last dimension dropped", data[:-1]
+        return
+    if isinstance(data, list) and data and all(isinstance(row, list) and row for row in data):
+        rows = [[Fraction(item) for item in row] for row in data]
+        plain = lambda matrix: [[_plain(item) for item in row] for row in matrix]  # noqa: E731
+        yield "transposed", plain(list(map(list, zip(*rows))))
+        yield "all signs flipped", plain([[-item for item in row] for row in rows])
+        yield "rows reversed", plain(rows[::-1])
+        yield "columns reversed", plain([row[::-1] for row in rows])
+        yield "flipped (rotated 180°)", plain([row[::-1] for row in rows[::-1]])
+        for i, row in enumerate(rows):
+            for j, item in enumerate(row):
+                changed = [list(r) for r in rows]
+                changed[i][j] = item + 1
+                yield f"entry ({i + 1},{j + 1}) changed", plain(changed)
+                if item:
+                    changed[i][j] = -item
+                    yield f"sign of entry ({i + 1},{j + 1}) flipped", plain(changed)
+
+
+def _is_number(data: Any) -> bool:
+    if isinstance(data, bool):
+        return False
+    if isinstance(data, int):
+        return True
+    try:
+        Fraction(data)
+        return isinstance(data, str)
+    except (ValueError, TypeError):
+        return False
+
+
+def _plain(number: Fraction) -> int | str:
+    return int(number) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"
