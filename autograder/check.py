@@ -71,17 +71,23 @@ def check_rubric(path: str | Path) -> CheckReport:
     except (OSError, UnicodeDecodeError, YamlSyntaxError):
         data = marks = None  # the loader reports these with their position
     problems = _schema_problems(file, data, marks) if marks is not None else []
+    partial = False
     try:
         rubric = load_rubric(path)
     except RubricError as exc:
+        partial = True
         loader_lines = {error.line for error in exc.errors}
         problems = [problem for problem in problems if problem.line not in loader_lines]
         problems += [Problem(error.file, error.line, error.column, ERROR, error.message) for error in exc.errors]
-        return CheckReport(file, _in_order(problems), None, 0, 0)
+        rubric = exc.partial
+        if rubric is None:
+            return CheckReport(file, _in_order(problems), None, 0, 0)
 
     compile_errors: list[CompileError] = []
     key = compile_key(rubric, compile_errors)
     for error in compile_errors:
+        if error.missing_part and partial:
+            continue  # most likely a part that failed to load, whose error is reported already
         part = rubric.part(error.part_id)
         mistake = next((m for m in part.mistakes if m.id == error.mistake_id), None)
         problems.append(Problem(file, *(mistake or part).at, ERROR, str(error)))
@@ -102,7 +108,7 @@ def _schema_problems(file: str, data: Any, marks: dict) -> list[Problem]:
 
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     problems = []
-    for error in validator.iter_errors(_as_json(data)):
+    for error in validator.iter_errors(yaml_as_json(data)):
         where = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = error.schema.get("properties", {})
@@ -112,9 +118,17 @@ def _schema_problems(file: str, data: Any, marks: dict) -> list[Problem]:
                     problems.append(Problem(file, line, column, ERROR,
                                             f"{_field(where)}: unknown field {name!r}{did_you_mean(name, known)}"))
             continue
+        if error.validator == "required" and _misspelt(error):
+            continue  # reported as the misspelt field, with its did-you-mean
         line, column = _position(marks, where)
         problems.append(Problem(file, line, column, ERROR, f"{_field(where)}: {_schema_message(error)}"))
     return problems
+
+
+def _misspelt(error) -> bool:
+    missing = error.message.split("'")[1] if "'" in error.message else ""
+    return isinstance(error.instance, dict) and any(
+        did_you_mean(str(name), [missing]) for name in error.instance if name not in error.schema.get("properties", {}))
 
 
 def _schema_message(error) -> str:
@@ -126,12 +140,12 @@ def _schema_message(error) -> str:
     return error.message
 
 
-def _as_json(value: Any) -> Any:
+def yaml_as_json(value: Any) -> Any:
     """YAML's dates and integer keys as JSON has them, so the schema sees what an editor sees."""
     if isinstance(value, dict):
-        return {str(name): _as_json(item) for name, item in value.items()}
+        return {str(name): yaml_as_json(item) for name, item in value.items()}
     if isinstance(value, list):
-        return [_as_json(item) for item in value]
+        return [yaml_as_json(item) for item in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
@@ -263,7 +277,10 @@ def _example_problems(key: AnswerKey) -> tuple[list[Problem], int]:
     for part in key.rubric.parts:
         if part.id not in compiled:
             continue  # its compile error is reported already
+        compiled_mistakes = {m.mistake.id for m in key.parts[[p.part.id for p in key.parts].index(part.id)].mistakes}
         for number, example in enumerate(part.examples, start=1):
+            if example.mistake and example.mistake not in compiled_mistakes:
+                continue  # the mistake's compile error is reported already
             graded += 1
             verdict = grade_example(key, part.id, example.answer, dict(example.given))
             expected = example.mistake or example.verdict
@@ -318,10 +335,10 @@ def _mutations(part_key: PartKey) -> Iterator[tuple[str, Any]]:
     for name, mutated in _mutated_data(data, getattr(answer_type, "labels", {})):
         try:
             value = answer_type.from_key(mutated)
-        except (ValueError, TypeError, ArithmeticError):
+        except (Unreadable, ValueError, TypeError, ArithmeticError):
             continue  # not a value of this type (e.g. a shape with a 0), so no student can write it
-        if answer_type.same(value, part_key.correct) or value in seen:
-            continue
+        if answer_type.to_key(value) == data or value in seen:
+            continue  # the mutation left the answer as it was (e.g. a square matrix's symmetric entries)
         seen.append(value)
         yield name, value
 

@@ -34,6 +34,7 @@ class CompileError(Exception):
     def __init__(self, message: str, part_id: str | None = None, mistake_id: str | None = None):
         super().__init__(message)
         self.part_id, self.mistake_id = part_id, mistake_id
+        self.missing_part: str | None = None  # set when a "@part.id" reference names no part
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,9 @@ class _Compiler:
         solver_name = override.solver or part.answer.solver
         solver = self.solvers.get(solver_name)
         if solver is None:
-            raise CompileError(f"{where}: unknown solver {solver_name!r}{did_you_mean(str(solver_name), self.solvers)}; "
-                               f"known: {', '.join(sorted(self.solvers))}")
+            raise CompileError(f"{where}: unknown solver {solver_name!r}"
+                               + (did_you_mean(str(solver_name), self.solvers)
+                                  or f"; the solvers are {', '.join(sorted(self.solvers))}"))
         if symbolic and not solver.symbolic:
             raise CompileError(
                 f"{where}: solver {solver_name!r} cannot carry errors forward (it is not symbolic); set ecf: false"
@@ -303,7 +305,9 @@ class _Compiler:
 
     def reference(self, part_id: str, overrides: Mapping, symbolic: bool, where: str) -> Any:
         if part_id not in self.part_ids:
-            raise CompileError(f"{where}: unknown part reference '@{part_id}'{did_you_mean(part_id, self.part_ids)}")
+            error = CompileError(f"{where}: unknown part reference '@{part_id}'{did_you_mean(part_id, self.part_ids)}")
+            error.missing_part = part_id
+            raise error
         referenced = self.rubric.part(part_id)
         if referenced.answer is None:
             return referenced.literal_answer

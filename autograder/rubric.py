@@ -38,6 +38,7 @@ class RubricError(Exception):
         super().__init__(f"{file}:{line}:{column}: {message}")
         self.file, self.line, self.column, self.message = file, line, column, message
         self.errors: tuple[RubricError, ...] = (self,)
+        self.partial: Rubric | None = None  # the parts that did load, for `check` to go on with
 
 
 class _Skipped(Exception):
@@ -144,7 +145,7 @@ def load_rubric(path: str | Path) -> Rubric:
     rubric = loader.attempt(loader.rubric, data, hashlib.sha256(raw).hexdigest())
     if loader.errors:
         errors = sorted(loader.errors, key=lambda error: (error.line, error.column))
-        errors[0].errors = tuple(errors)
+        errors[0].errors, errors[0].partial = tuple(errors), rubric
         raise errors[0]
     return rubric
 
@@ -235,9 +236,10 @@ class _Loader:
         for index, question in enumerate(questions):
             parts.extend(self.attempt(self.question, question, ("questions", index), defaults) or [])
         seen: set[str] = set()
-        for part in parts:
+        for part in list(parts):
             if part.id in seen:
                 self.errors.append(RubricError(self.file, *part.at, f"duplicate part id {part.id!r}"))
+                parts.remove(part)
             seen.add(part.id)
         self.check_givens(parts)
         total = self.attempt(self.points, top["total_points"], ("total_points",), "total_points")
@@ -248,8 +250,6 @@ class _Loader:
             )
         late = top.get("late_policy")
         late_policy = self.attempt(self.late_policy, late) if late is not None else None
-        if self.errors:
-            raise _Skipped
         return Rubric(
             path=self.file,
             name=self.text(top["rubric"], ("rubric",), "rubric"),
@@ -303,8 +303,9 @@ class _Loader:
         return [part for part in parts if part is not None]
 
     def part(self, value: Any, where: tuple, question_id: str, number: str, question_title: str, defaults: Mapping) -> Part:
+        named = f"part {question_id}.{value['id']}" if isinstance(value, dict) and isinstance(value.get("id"), str) else "part"
         part = self.mapping(
-            value, where, "part",
+            value, where, named,
             {"id", "title", "type", "points", "answer"},
             {"options", "ecf", "mistakes", "wrong_feedback", "examples"},
         )
@@ -333,8 +334,10 @@ class _Loader:
         declared_examples = part.get("examples") or []
         if not isinstance(declared_examples, list):
             raise self.fail(where + ("examples",), f"{what}: examples must be a list")
+        # Examples may name a mistake that failed to load: that error is reported already.
+        named = ids + [item.get("id") for item, _ in entries if isinstance(item, dict)]
         examples = [
-            self.attempt(self.example, item, where + ("examples", index), what, ids)
+            self.attempt(self.example, item, where + ("examples", index), what, named)
             for index, item in enumerate(declared_examples)
         ]
         ecf = part.get("ecf", True)
@@ -390,7 +393,7 @@ class _Loader:
             if type_name not in LITERAL_TYPES:
                 raise self.fail(
                     where + ("value",),
-                    f"{what}: a {type_name} answer must be computed by a solver (solver: + args:), not typed in",
+                    f"{what}: {_a(type_name)} answer must be computed by a solver (solver: + args:), not typed in",
                 )
             if set(answer) != {"value"}:
                 raise self.fail(where, f"{what}: answer has either value: or solver:, not both")
@@ -457,7 +460,7 @@ class _Loader:
                 + did_you_mean(str(mistake["transform"]), answer_type.transforms),
             )
         if "value" in mistake and answer_type.name not in LITERAL_TYPES:
-            raise self.fail(where + ("value",), f"{what}: a {answer_type.name} mistake must be reproduced by a solver, not typed in")
+            raise self.fail(where + ("value",), f"{what}: {_a(answer_type.name)} mistake must be reproduced by a solver, not typed in")
         variants: tuple[SolverCall, ...] = ()
         if "variants" in mistake:
             items = mistake["variants"]
@@ -521,6 +524,10 @@ class _Loader:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()).strip("_")
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _kind(value: Any) -> str:
