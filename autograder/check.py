@@ -336,7 +336,7 @@ def _mutations(part_key: PartKey) -> Iterator[tuple[str, Any]]:
         try:
             value = answer_type.from_key(mutated)
         except (Unreadable, ValueError, TypeError, ArithmeticError):
-            continue  # not a value of this type (e.g. a shape with a 0), so no student can write it
+            continue  # not a value of this type (e.g. a shape of one dimension), so no student can write it
         if answer_type.to_key(value) == data or value in seen:
             continue  # the mutation left the answer as it was (e.g. a square matrix's symmetric entries)
         seen.append(value)

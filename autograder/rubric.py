@@ -312,7 +312,7 @@ class _Loader:
         part_id = f"{question_id}.{_slug(self.text(part['id'], where + ('id',), 'part id'))}"
         what = f"part {part_id}"
         type_name = part["type"]
-        if type_name not in ANSWER_TYPES:
+        if not isinstance(type_name, str) or type_name not in ANSWER_TYPES:
             raise self.fail(where + ("type",), f"{what}: unknown type {type_name!r}{did_you_mean(str(type_name), ANSWER_TYPES)}")
         try:
             answer_type = ANSWER_TYPES[type_name](part.get("options") or {})
@@ -323,8 +323,9 @@ class _Loader:
         if not isinstance(declared, list):
             raise self.fail(where + ("mistakes",), f"{what}: mistakes must be a list")
         entries = [(item, where + ("mistakes", i)) for i, item in enumerate(declared)]
-        declared_ids = {item.get("id") for item in declared if isinstance(item, dict)}
-        entries += [(item, w) for item, w in defaults.get(type_name, []) if item.get("id") not in declared_ids]
+        declared_ids = {str(item.get("id")) for item in declared if isinstance(item, dict)}
+        entries += [(item, w) for item, w in defaults.get(type_name, [])
+                    if not isinstance(item, dict) or str(item.get("id")) not in declared_ids]
         built = [self.attempt(self.mistake, item, w, what, answer_type) for item, w in entries]
         mistakes = tuple(mistake for mistake in built if mistake is not None)
         ids = [mistake.id for mistake in mistakes]
@@ -434,7 +435,7 @@ class _Loader:
         credit = Fraction(0)
         by_count: dict[int, Fraction] = {}
         if "near_miss" in mistake:
-            if mistake["near_miss"] not in answer_type.near_misses:
+            if not isinstance(mistake["near_miss"], str) or mistake["near_miss"] not in answer_type.near_misses:
                 raise self.fail(
                     where + ("near_miss",),
                     f"{what}: {answer_type.name} answers have no near miss {mistake['near_miss']!r}"
@@ -453,7 +454,8 @@ class _Loader:
             if "credit_by_count" in mistake:
                 raise self.fail(where + ("credit_by_count",), f"{what}: credit_by_count goes with near_miss only")
             credit = self.credit(mistake["credit"], where + ("credit",), what)
-        if "transform" in mistake and mistake["transform"] not in answer_type.transforms:
+        if "transform" in mistake and (not isinstance(mistake["transform"], str)
+                                       or mistake["transform"] not in answer_type.transforms):
             raise self.fail(
                 where + ("transform",),
                 f"{what}: {answer_type.name} answers have no transform {mistake['transform']!r}"

@@ -216,3 +216,8 @@ def test_interface():
 def test_options_are_rejected():
     with pytest.raises(BadOptions, match="'tolerance'"):
         IntegerAnswer({"tolerance": 0.5})
+
+
+@pytest.mark.parametrize("answer", ["none", "None.", "zero", "no parameters", "No learnable params", "nil"])
+def test_zero_in_words_is_zero(answer):
+    assert IntegerAnswer({}).parse(answer) == 0

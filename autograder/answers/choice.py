@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from autograder.answers.base import Unreadable, quote
-from autograder.answers.patterns import build_table, matching, read_text
+from autograder.answers.patterns import affirmed, build_table, matching, read_text
 
 
 class ChoiceAnswer:
@@ -19,7 +19,10 @@ class ChoiceAnswer:
         self.expected_form = "one of: " + ", ".join(f'"{label}"' for label in self.labels.values())
 
     def parse(self, raw: Any) -> str:
-        found = matching(self.choices, read_text(raw, self.expected_form))
+        text = read_text(raw, self.expected_form)
+        found = matching(self.choices, text)
+        if len(found) > 1:  # "cross-correlation, not convolution" names one choice
+            found = tuple(choice for choice in found if affirmed(choice, text)) or found
         if len(found) == 1:
             return found[0].id
         if not found:

@@ -7,6 +7,7 @@ that way instead of being told it could not be read.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -56,10 +57,17 @@ def _read(raw: Any) -> Fraction:
     return reading.read_scalar(raw)
 
 
+# "How many parameters does max pooling have?" "None." is as clear as 0.
+_ZERO_IN_WORDS = re.compile(r"(none|zero|nil|nothing|no (learnable |trainable )?(parameters?|params|weights))[.!]?",
+                            re.IGNORECASE)
+
+
 def _read_text(raw: str) -> Fraction:
     text = reading.drop_comments(reading.clean_line(raw))
     if not text:
         raise NotRead("it is empty")
+    if _ZERO_IN_WORDS.fullmatch(text.strip()):
+        return Fraction(0)
     worked = "=" in text
     if worked:
         text = reading.after_last_equals(text)

@@ -73,3 +73,14 @@ def build_table(options: Mapping, key: str) -> tuple[Entry, ...]:
 def matching(entries: tuple[Entry, ...], text: str) -> tuple[Entry, ...]:
     normalised = normalise(text)
     return tuple(entry for entry in entries if any(p.search(normalised) for p in entry.patterns))
+
+
+# "not", "isn't", "rather than" ... up to two words before a match: "cross-correlation, not a convolution".
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bunlike)\s+(?:\S+\s+){0,2}$")
+
+
+def affirmed(entry: Entry, text: str) -> bool:
+    """Whether the text names the entry at least once without negating it."""
+    normalised = normalise(text)
+    return any(not _NEGATED.search(normalised[: match.start()])
+               for pattern in entry.patterns for match in pattern.finditer(normalised))
