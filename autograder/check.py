@@ -26,7 +26,7 @@ from typing import Any, Iterator
 from autograder.answers.base import Unreadable
 from autograder.answers.text import TextValue
 from autograder.judge import CORRECT, ECF, Verdict, judge, judge_all
-from autograder.key import AnswerKey, CompileError, PartKey, compile_key
+from autograder.key import AnswerKey, CompileError, PartKey, cached_key, compile_key
 from autograder.parse import READ, Reading, normalise_key, parse_submission
 from autograder.rubric import Rubric, RubricError, did_you_mean, load_rubric
 from autograder.submission import Submission
@@ -84,7 +84,9 @@ def check_rubric(path: str | Path) -> CheckReport:
             return CheckReport(file, _in_order(problems), None, 0, 0)
 
     compile_errors: list[CompileError] = []
-    key = compile_key(rubric, compile_errors)
+    # A current cache was compiled without errors (compiling stops at the first one), so
+    # it stands for this rubric's key and spares importing sympy and running the solvers.
+    key = (None if partial else cached_key(rubric)) or compile_key(rubric, compile_errors)
     for error in compile_errors:
         if error.missing_part and partial:
             continue  # most likely a part that failed to load, whose error is reported already

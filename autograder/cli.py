@@ -51,6 +51,27 @@ def main(argv: list[str] | None = None) -> int:
     samples.add_argument("-v", "--verbose", action="store_true", help="print each sample's grading log")
     samples.set_defaults(handler=_samples)
 
+    build = commands.add_parser("build", help="make the Gradescope autograder zip, checked on the samples",
+                                description="Write OUT_DIR/<rubric name>-autograder.zip (setup.sh, run_autograder, "
+                                            "the code, the rubric and its compiled key; the same inputs give the "
+                                            "same bytes), unpack it into a temporary /autograder and grade every "
+                                            "sample there with its run_autograder. If any grade differs from its "
+                                            "expected.json, no zip is kept and the build exits 1.")
+    build.add_argument("rubric", help="the rubric YAML file")
+    build.add_argument("-o", "--out-dir", default="dist", help="the folder for the zip (default: dist)")
+    build.add_argument("--samples", help="the samples folder (default: submissions_samples/<rubric name>)")
+    build.add_argument("-j", "--jobs", type=_positive_int, help="samples graded at once (default: the CPU count, at most 8)")
+    build.add_argument("-v", "--verbose", action="store_true", help="print the grading log of each sample that differs")
+    build.set_defaults(handler=_build)
+
+    template = commands.add_parser("template", help="print the answers file students fill in",
+                                   description="Print the answers.yaml skeleton for the rubric: every part's key, "
+                                               "empty, under a comment with its title, points and expected form.")
+    template.add_argument("rubric", help="the rubric YAML file")
+    template.add_argument("-o", "--output", help="write it to this file instead of printing it")
+    template.set_defaults(handler=_template)
+
+
     args = parser.parse_args(argv)
     return args.handler(args)
 
@@ -136,3 +157,67 @@ def _samples(args) -> int:
                 print("    " + outcome.log.rstrip().replace("\n", "\n    "))
     print(f"{len(samples) - failures} of {len(samples)} samples grade as expected (out of {total:g} points).")
     return 1 if failures else 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _build(args) -> int:
+    from autograder.build import BuildError, build
+    from autograder.key import CompileError
+    from autograder.rubric import RubricError
+
+    started = time.perf_counter()
+    graded = []
+
+    def progress(outcome) -> None:
+        graded.append(outcome)
+        if sys.stderr.isatty():
+            print(f"\rgrading the samples in the unpacked zip: {len(graded)}", end="", file=sys.stderr, flush=True)
+
+    try:
+        report = build(args.rubric, args.out_dir, args.samples, args.jobs, progress)
+    except (BuildError, RubricError, CompileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    for outcome in report.failures:
+        print(f"MISMATCH {outcome.name}: score {outcome.score}, expected {outcome.expected_score}")
+        for problem in outcome.mismatches:
+            print(f"    {problem}")
+        if args.verbose:
+            print("    " + outcome.log.rstrip().replace("\n", "\n    "))
+    samples = f"{len(report.outcomes) - len(report.failures)} of {len(report.outcomes)} samples grade as expected"
+    if report.zip_path is None:
+        removed = " (and the older zip there was removed)" if report.removed_stale else ""
+        print(f"{samples} in the unpacked zip: no zip written to {args.out_dir}{removed}")
+        return 1
+    print(f"{samples} in the unpacked zip; wrote {report.zip_path} ({len(report.entries)} files, "
+          f"{report.size / 1024:.1f} KiB) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _template(args) -> int:
+    from autograder.rubric import RubricError, load_rubric
+    from autograder.template import answers_template
+
+    try:
+        text = answers_template(load_rubric(args.rubric))
+    except RubricError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}")
+    return 0

@@ -147,14 +147,18 @@ def cache_path(rubric: Rubric) -> Path:
 
 def load_key(rubric: Rubric) -> AnswerKey:
     """The compiled key: from the cache when it is current, else compiled now."""
-    engine = engine_fingerprint()
+    return cached_key(rubric) or compile_key(rubric)
+
+
+def cached_key(rubric: Rubric) -> AnswerKey | None:
+    """The key cached beside the rubric, if it was compiled from this rubric by this engine."""
     try:
         data = json.loads(cache_path(rubric).read_text(encoding="utf-8"))
-        if data.get("rubric_sha256") == rubric.sha256 and data.get("engine") == engine:
+        if data.get("rubric_sha256") == rubric.sha256 and data.get("engine") == engine_fingerprint():
             return AnswerKey.from_json(rubric, data)
     except (OSError, ValueError, KeyError, TypeError):
-        pass  # no usable cache: compile, as if there were none
-    return compile_key(rubric)
+        pass  # no usable cache: as if there were none
+    return None
 
 
 def write_cache(key: AnswerKey) -> Path:
@@ -215,10 +219,11 @@ class _Compiler:
             self.typed(part, self.value(part, call, call.params, where), where)
             for call in mistake.variants
         )
+        # Mistakes relative to the student's own earlier answers are errors carried forward too.
         formulas = tuple(
             self.formula(part, call, call.params, where)
             for call in mistake.variants
-            if _refs({**part.answer.args, **call.args})
+            if part.ecf and _refs({**part.answer.args, **call.args})
         )
         return MistakeKey(mistake, values, formulas)
 

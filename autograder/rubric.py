@@ -157,7 +157,10 @@ def parse_credit(value: Any) -> Fraction:
     if isinstance(value, (int, float)):
         credit = Fraction(value).limit_denominator(1000) if isinstance(value, float) else Fraction(value)
     elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*/\s*\d+\s*|\s*\d*\.?\d+\s*", value):
-        credit = Fraction(value.replace(" ", ""))
+        try:
+            credit = Fraction(value.replace(" ", ""))
+        except ZeroDivisionError:
+            raise ValueError(f"a credit cannot divide by zero, got {value!r}") from None
     else:
         raise ValueError(f"a credit is a number or a fraction like 1/3, got {value!r}")
     if not 0 <= credit <= 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from reference import conv, shapes
+from reference import conv, linear, shapes
 
 
 @dataclass(frozen=True)
@@ -27,4 +27,10 @@ SOLVERS: dict[str, Solver] = {
     "conv2d_param_count": Solver(shapes.conv2d_param_count, symbolic=True),
     "pool2d_param_count": Solver(shapes.pool2d_param_count, symbolic=True),
     "pytorch_conv2d_operation": Solver(shapes.pytorch_conv2d_operation, symbolic=False),
+    "flattened_size": Solver(linear.flattened_size, symbolic=True),
+    "linear_weight_shape": Solver(linear.linear_weight_shape, symbolic=True),
+    "linear_param_count": Solver(linear.linear_param_count, symbolic=True),
+    "mlp_output_shape": Solver(linear.mlp_output_shape, symbolic=True),
+    "matrix_product": Solver(linear.matrix_product, symbolic=False),
+    "linear_forward": Solver(linear.linear_forward, symbolic=False),
 }

@@ -109,8 +109,18 @@ def test_message_quotes_the_answer_and_the_form():
         ANSWER.parse("8 by sixty-four")
     assert str(caught.value) == (
         'Could not read "8 by sixty-four" as a shape: "sixty-four" is not a number. '
-        'Expected C x W x H, e.g. "3x32x32".'
+        'Expected dimensions separated by "x", e.g. "3x32x32".'
     )
+
+
+def test_the_rubric_names_the_dimensions_in_messages():
+    answer = ShapeAnswer({"form": 'C x W x H, e.g. "3x32x32"'})
+    with pytest.raises(Unreadable, match=r'Expected C x W x H, e\.g\. "3x32x32"\.$'):
+        answer.parse("eight")
+    with pytest.raises(BadOptions):
+        ShapeAnswer({"form": ""})
+    with pytest.raises(BadOptions, match="unknown: 'from'"):
+        ShapeAnswer({"from": "C x W x H"})
 
 
 def _nested(depth):

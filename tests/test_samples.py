@@ -16,7 +16,9 @@ HW5_SAMPLES = sample_folders(SAMPLES / "hw5")
 
 def run_autograder(root, cwd) -> tuple[dict, str]:
     completed = subprocess.run(["bash", str(root / "run_autograder")], cwd=cwd, capture_output=True, text=True,
-                               env=checkout_env(AUTOGRADER_ROOT=str(root), PYTHONPATH=""), timeout=60)
+                               env=checkout_env(AUTOGRADER_ROOT=str(root), PYTHONPATH="",
+                                                AUTOGRADER_RUBRIC=str(root / "source" / "rubric" / "hw5.yaml")),
+                               timeout=60)
     assert completed.returncode == 0, completed.stderr
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8")), completed.stdout
 
@@ -39,7 +41,8 @@ def test_run_from_a_checkout_in_any_folder(tmp_path):
     root.mkdir()
     shutil.copytree(sample / "submission", root / "submission")
     completed = subprocess.run(["bash", str(REPO / "run_autograder")], cwd=tmp_path, capture_output=True, text=True,
-                               env=checkout_env(AUTOGRADER_ROOT=str(root)), timeout=60)
+                               env=checkout_env(AUTOGRADER_ROOT=str(root), AUTOGRADER_RUBRIC=str(REPO / "rubric" / "hw5.yaml")),
+                               timeout=60)
     assert completed.returncode == 0, completed.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 35

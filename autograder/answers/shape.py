@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from autograder import limits
 from autograder.answers import reading
+from autograder.answers.base import BadOptions
 from autograder.answers.reading import NotRead
 
 Shape = tuple[int, ...]
@@ -34,14 +35,20 @@ def _drop_channels(shape: Shape) -> Shape | None:
 
 class ShapeAnswer:
     name = "shape"
-    expected_form = 'C x W x H, e.g. "3x32x32"'
     transforms = MappingProxyType(
         {"channels_last": _channels_last, "drop_channels": _drop_channels}
     )
     near_misses = MappingProxyType({})
 
     def __init__(self, options: Mapping[str, Any]) -> None:
-        reading.check_no_options(self.name, options)
+        # `form` names the dimensions for students ("C x W x H", "N x features"): it is
+        # what every "could not read" message ends with, so it should match the homework.
+        form = (options or {}).get("form", 'dimensions separated by "x", e.g. "3x32x32"')
+        reading.check_no_options(self.name, {key: value for key, value in (options or {}).items() if key != "form"})
+        if not isinstance(form, str) or not form.strip() or len(form) > 100:
+            raise BadOptions("options.form describes the expected shape in at most 100 characters, "
+                             'e.g. "C x W x H, e.g. 3x32x32"')
+        self.expected_form = form.strip()
 
     def parse(self, raw: Any) -> Shape:
         return reading.read_answer(raw, "a shape", self.expected_form, _read)

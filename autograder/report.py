@@ -1,0 +1,686 @@
+"""The regrade's report.html: how a whole class did, for the course staff.
+
+One self-contained page that opens offline: plots are PNG `data:` URIs,
+there is no script and no external resource (its Content-Security-Policy
+forbids both, so even a string that escaped escaping could not run). It
+shows the score distribution, each part's mean and outcome shares, the late
+policy's effect, the wrong answers the rubric does not recognise (with a
+mistake entry to paste where a variation of the solver call reproduces one)
+and, apart from all grades, groups of submissions sharing rare wrong answers.
+
+Everything is read from the results.json written for each submission, so
+the page describes exactly what students were given. Students' names appear
+only in that last section. matplotlib and the solvers (sympy) are imported
+here only, never on the grading path. Everything is sorted, so two runs can be diffed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import inspect
+import io
+import itertools
+import re
+import statistics
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import yaml
+
+from autograder.answers.base import Unreadable
+from autograder.export import GradedSubmission
+from autograder.key import AnswerKey, CompileError, solve_variation
+from autograder.rubric import Part, Rubric
+
+# A wrong answer is "rare" when at most this many submissions give it: few
+# enough that several shared ones are unlikely to be coincidence, and enough
+# to catch a group of three, the usual size of a copying ring.
+RARE_AT_MOST = 3
+# Submissions are grouped when they share this many rare wrong answers, each
+# on a different part: one shared slip happens; three is a pattern.
+SHARED_AT_LEAST = 3
+ANSWERS_LISTED = 10      # most frequent unrecognised answers shown per part
+VARIATIONS_TRIED = 200   # bounds the solver calls per part
+SUGGESTIONS_SHOWN = 3    # mistake entries shown per answer
+
+OUTCOME_COLOURS = {      # the page's CSS uses none of these, so a screenshot can find the plots
+    "correct": "#2e7d32", "ecf": "#81c784", "mistake": "#f9a825",
+    "wrong": "#c62828", "unreadable": "#6a1b9a", "missing": "#9e9e9e",
+}
+SCORE_COLOUR = "#3b6ea5"
+_PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+# ---------------------------------------------------------------- the analysis
+
+@dataclass(frozen=True)
+class Outcome:
+    """One part of one submission, as its results.json records it."""
+
+    part_id: str
+    verdict: str            # correct, ecf, mistake, wrong, unreadable, missing
+    mistake: str | None
+    read_as: str | None
+    points: float
+
+
+def part_outcomes(results: Mapping[str, Any]) -> dict[str, Outcome]:
+    """The per-part outcomes of a results.json; none for a submission that could not be graded."""
+    found = {}
+    for test in results.get("tests", []):
+        extra = test.get("extra_data") or {}
+        if "part" in extra:
+            found[extra["part"]] = Outcome(extra["part"], extra.get("verdict", ""), extra.get("mistake"),
+                                           extra.get("read_as"), float(test.get("score", 0)))
+    return found
+
+
+def graded_ok(submission: GradedSubmission) -> bool:
+    """False for a submission whose grading crashed (rubric or engine error): it has no real score."""
+    return not (submission.results.get("extra_data") or {}).get("error")
+
+
+@dataclass(frozen=True)
+class ClassResults:
+    """The graded submissions (crashed ones left out), sorted, with each one's outcomes read once."""
+
+    submissions: tuple[GradedSubmission, ...]
+    outcomes: tuple[dict[str, Outcome], ...]
+
+    @classmethod
+    def of(cls, graded: Sequence[GradedSubmission]) -> ClassResults:
+        scored = sorted((s for s in graded if graded_ok(s)), key=lambda submission: submission.submission_id)
+        return cls(tuple(scored), tuple(part_outcomes(submission.results) for submission in scored))
+
+
+@dataclass(frozen=True)
+class PartSummary:
+    part: Part
+    submissions: int
+    mean_points: float
+    counts: tuple[tuple[str, int], ...]   # outcome label ("correct", "mistake pad0", ...) -> submissions
+
+
+def part_summaries(rubric: Rubric, graded: ClassResults) -> list[PartSummary]:
+    per_part: dict[str, list[Outcome]] = defaultdict(list)
+    for submission_outcomes in graded.outcomes:
+        for part_id, outcome in submission_outcomes.items():
+            per_part[part_id].append(outcome)
+    summaries = []
+    for part in rubric.parts:
+        found = per_part.get(part.id, [])
+        counts = Counter(_label(outcome) for outcome in found)
+        order = ["correct", "ecf", *(f"mistake {m.id}" for m in part.mistakes), "wrong", "unreadable", "missing"]
+        order += sorted(set(counts) - set(order))  # e.g. a mistake this rubric no longer declares
+        summaries.append(PartSummary(
+            part, len(found), statistics.fmean(o.points for o in found) if found else 0.0,
+            tuple((label, counts[label]) for label in order if counts[label]),
+        ))
+    return summaries
+
+
+def _label(outcome: Outcome) -> str:
+    return f"mistake {outcome.mistake}" if outcome.verdict == "mistake" else outcome.verdict
+
+
+@dataclass(frozen=True)
+class LateSummary:
+    time_unknown: int                            # no submission metadata: no penalty applied
+    on_time: int
+    late_by_days: tuple[tuple[int, int, str], ...]  # (started days late, submissions, late factor)
+    refused: int                                 # later than the policy accepts: scored 0
+    extensions: int                              # graded against their own (extended) due date
+    late_with_extension: int
+    mean_factor: float | None                    # over submissions whose time is known
+    points_lost: float                           # to the late policy, over the whole class
+
+
+def late_summary(rubric: Rubric, graded: ClassResults) -> LateSummary:
+    max_days = rubric.late_policy.max_days_late if rubric.late_policy else None
+    unknown = on_time = refused = extensions = late_extended = 0
+    by_days: dict[int, list[str]] = defaultdict(list)
+    factors: list[Fraction] = []
+    lost = 0.0
+    for submission in graded.submissions:
+        extra = submission.results.get("extra_data") or {}
+        late = extra.get("late") or {}
+        lost += float(extra.get("score_before_late_policy", 0)) - float(submission.results.get("score", 0))
+        if not late.get("submitted"):
+            unknown += 1
+            continue
+        factors.append(Fraction(late.get("factor", "1")))
+        days = int(late.get("days_late") or 0)
+        extended = late.get("due_source") == "extension"
+        extensions += int(extended)
+        late_extended += int(extended and days > 0)
+        if days == 0:
+            on_time += 1
+        elif max_days is not None and days > max_days:
+            refused += 1
+        else:
+            by_days[days].append(late.get("factor", "1"))
+    return LateSummary(
+        unknown, on_time,
+        tuple((days, len(found), " or ".join(sorted(set(found)))) for days, found in sorted(by_days.items())),
+        refused, extensions, late_extended,
+        float(sum(factors) / len(factors)) if factors else None, round(lost, 4),
+    )
+
+
+@dataclass(frozen=True)
+class UnrecognisedAnswer:
+    part_id: str
+    read_as: str                   # the answer type's canonical display: "16x60x60" and "(16, 60, 60)" agree
+    submissions: int
+    suggestions: tuple[str, ...]   # ready-to-paste YAML mistake entries that reproduce it
+
+
+@dataclass(frozen=True)
+class UnrecognisedPart:
+    part: Part
+    listed: tuple[UnrecognisedAnswer, ...]
+    others: int                    # distinct answers not listed
+    others_submissions: int
+
+
+def unrecognised_answers(key: AnswerKey, graded: ClassResults) -> list[UnrecognisedPart]:
+    """Per part, the most frequent wrong answers that matched no declared mistake, with suggested entries."""
+    given = _wrong_answers(key.rubric, graded, lambda part: not part.review)
+    found = []
+    for part in key.rubric.parts:
+        counts = {answer: len(holders) for answer, holders in given.get(part.id, {}).items()}
+        if not counts:
+            continue
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        listed, rest = ranked[:ANSWERS_LISTED], ranked[ANSWERS_LISTED:]
+        suggestions = suggest_mistakes(key.rubric, part, [answer for answer, _ in listed])
+        found.append(UnrecognisedPart(
+            part,
+            tuple(UnrecognisedAnswer(part.id, answer, n, suggestions.get(answer, ())) for answer, n in listed),
+            len(rest), sum(n for _, n in rest),
+        ))
+    return found
+
+
+def _wrong_answers(rubric: Rubric, graded: ClassResults, include) -> dict[str, dict[str, list[int]]]:
+    """part id -> answer as read -> indexes of the submissions that gave it, for wrong verdicts on included parts."""
+    parts = {part.id: part for part in rubric.parts if include(part)}
+    found: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for index, submission_outcomes in enumerate(graded.outcomes):
+        for part_id, outcome in submission_outcomes.items():
+            if outcome.verdict == "wrong" and outcome.read_as is not None and part_id in parts:
+                found[part_id][outcome.read_as].append(index)
+    return found
+
+
+# ------------------------------------------------- suggested mistake entries
+
+@dataclass(frozen=True)
+class Variation:
+    """One systematic change to a part's solver call: a parameter, an argument or the solver."""
+
+    source: str                                    # the mistake field: params, args or solver
+    change: Mapping[str, Any] = field(default_factory=dict)
+    solver: str | None = None
+    described: str = ""                            # "conv1.pad = 2 instead of 1"
+
+    def mistake_entry(self, taken: set[str]) -> str:
+        detail = self.solver if self.source == "solver" else _flow_yaml(dict(self.change))
+        slug = re.sub(r"[^a-z0-9]+", "_", f"{self.source} {detail}".lower()).strip("_")
+        slug = re.sub(r"^(params|args)_", "", slug)
+        mistake_id = slug if slug[:1].isalpha() else f"variation_{slug}"
+        while mistake_id in taken:
+            mistake_id += "_2"
+        return "\n".join((
+            f"- id: {mistake_id}",
+            "  credit: 0",
+            f"  {self.source}: {detail}",
+            "  feedback: >-",
+            f"    This answer follows from {self.described}.",
+        ))
+
+
+def suggest_mistakes(rubric: Rubric, part: Part, answers: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """answer (as read) -> mistake entries whose variation of the part's solver call reproduces it.
+
+    Only single changes are tried, on the key (not relative to a student's
+    earlier answers), at most VARIATIONS_TRIED per part."""
+    if part.answer is None or not answers:
+        return {}
+    wanted = []
+    for answer in answers:
+        try:
+            wanted.append((answer, part.answer_type.parse(answer)))
+        except Unreadable:
+            continue  # a display that does not read back (no such type today): nothing to compare
+    if not wanted:
+        return {}
+    taken = {mistake.id for mistake in part.mistakes}
+    found: dict[str, list[str]] = defaultdict(list)
+    for variation in variations(rubric, part)[:VARIATIONS_TRIED]:
+        try:
+            value = solve_variation(rubric, part, variation.change if variation.source == "params" else {},
+                                    variation.change if variation.source == "args" else {}, variation.solver)
+        except CompileError:
+            continue  # the solver refuses this change (a negative size, a missing argument)
+        for answer, parsed in wanted:
+            if len(found[answer]) < SUGGESTIONS_SHOWN and part.answer_type.same(parsed, value):
+                found[answer].append(variation.mistake_entry(taken))
+    return {answer: tuple(entries) for answer, entries in found.items() if entries}
+
+
+def variations(rubric: Rubric, part: Part) -> list[Variation]:
+    """The changes tried, likeliest first: the solver's own arguments (they exist to model slips:
+    plus_one, bias, kernel_flip), then the problem's parameters (every one off by one before any
+    off by two, ...), then the other solvers."""
+    from reference import SOLVERS  # the solvers (numpy, sympy) load only when suggestions are made
+
+    call = part.answer
+    function = SOLVERS[call.solver].function
+    found = []
+    for name, argument in inspect.signature(function).parameters.items():
+        given = call.args.get(name, argument.default)
+        if given is inspect.Parameter.empty:
+            continue
+        if isinstance(given, str) and given.startswith("@"):
+            alternatives = [f"@{other.id}" for other in rubric.parts
+                            if other.type_name == rubric.part(given[1:]).type_name
+                            and f"@{other.id}" != given and other.id != part.id
+                            and part.id not in _referenced_parts(rubric, other)]
+        elif isinstance(given, str) and given.startswith("$"):
+            alternatives = []  # a parameter: varied below, where the problem's numbers are
+        else:
+            alternatives = _nearby(given)
+        alternatives += [choice for choice in _choices(function, name) if choice != given and choice not in alternatives]
+        found += [Variation("args", {name: new},
+                            described=f"{name} = {_described(rubric, new)} instead of {_described(rubric, given)}")
+                  for new in alternatives]
+    nearby = sorted(
+        ((rank, order, path, value, new)
+         for order, (path, value) in enumerate(_used_parameters(rubric, part))
+         for rank, new in enumerate(_nearby(value))),
+        key=lambda item: item[:2],
+    )
+    found += [Variation("params", {path: new}, described=f"{path} = {_flow_yaml(new)} instead of {_flow_yaml(value)}")
+              for _, _, path, value, new in nearby]
+    found += [Variation("solver", solver=other, described=f"the solver {other} instead of {call.solver}")
+              for other in sorted(SOLVERS) if other != call.solver]
+    return found
+
+
+def _referenced_parts(rubric: Rubric, part: Part) -> set[str]:
+    """Every part whose answer this part's answer uses, directly or through others."""
+    seen: set[str] = set()
+    pending = [part]
+    while pending:
+        current = pending.pop()
+        for reference in _strings(current.answer.args if current.answer else {}, "@"):
+            if reference[1:] not in seen and any(p.id == reference[1:] for p in rubric.parts):
+                seen.add(reference[1:])
+                pending.append(rubric.part(reference[1:]))
+    return seen
+
+
+def _used_parameters(rubric: Rubric, part: Part) -> list[tuple[str, Any]]:
+    """(dotted path, value) of each number or flag the call uses, through the parts it references too."""
+    calls = [part] + [rubric.part(part_id) for part_id in sorted(_referenced_parts(rubric, part))]
+    found: dict[str, Any] = {}
+    for current in calls:
+        for reference in _strings(current.answer.args if current.answer else {}, "$"):
+            found.update(_leaves(_parameter(rubric, reference[1:]), reference[1:]))
+    return list(found.items())
+
+
+def _parameter(rubric: Rubric, path: str) -> Any:
+    node: Any = rubric.parameters
+    for name in path.split("."):
+        node = node.get(name) if isinstance(node, dict) else None
+    return node
+
+
+def _described(rubric: Rubric, value: Any) -> str:
+    """An argument's value in words a student can read: no "$P" or "@q1a.layer1_output"."""
+    if isinstance(value, str) and value.startswith("$"):
+        return _flow_yaml(_parameter(rubric, value[1:]))
+    if isinstance(value, str) and value.startswith("@"):
+        return f"the answer to {rubric.part(value[1:]).number}"
+    return _flow_yaml(value)
+
+
+def _leaves(value: Any, path: str) -> dict[str, Any]:
+    # Lists (a shape, a matrix) are left alone: a rubric's params: cannot change one entry of them.
+    if isinstance(value, dict):
+        return {k: v for name, item in value.items() for k, v in _leaves(item, f"{path}.{name}").items()}
+    return {path: value} if isinstance(value, (bool, int)) else {}
+
+
+def _strings(value: Any, prefix: str) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.startswith(prefix) else []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return [found for item in items for found in _strings(item, prefix)]
+
+
+def _nearby(value: Any) -> list:
+    """The slips a student makes with a number, likeliest first: off by one, 0, off by two, doubled,
+    halved; a flag flipped."""
+    if isinstance(value, bool):
+        return [not value]
+    if not isinstance(value, int):
+        return []
+    candidates = [value - 1, value + 1, 0, value - 2, value + 2, 2 * value] + ([value // 2] if value % 2 == 0 else [])
+    return list(dict.fromkeys(c for c in candidates if c >= 0 and c != value))
+
+
+def _choices(function, argument: str) -> tuple:
+    """A text argument's values, from the solver module's constant named after it (BIAS_MODES, KERNEL_FLIPS)."""
+    module = sys.modules[function.__module__]
+    for name in (f"{argument.upper()}_MODES", f"{argument.upper()}S"):
+        values = getattr(module, name, None)
+        if isinstance(values, tuple) and all(isinstance(v, str) for v in values):
+            return values
+    return ()
+
+
+def _flow_yaml(value: Any) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False).removesuffix("\n...\n").strip()
+
+
+# ------------------------------------------------- shared rare wrong answers
+
+@dataclass(frozen=True)
+class SharedAnswer:
+    part_id: str
+    read_as: str
+    submission_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SharedGroup:
+    members: tuple[GradedSubmission, ...]
+    answers: tuple[SharedAnswer, ...]
+
+
+def shared_rare_answers(rubric: Rubric, graded: ClassResults) -> list[SharedGroup]:
+    """Groups of submissions linked by sharing ≥ SHARED_AT_LEAST rare wrong answers, each on another part.
+
+    Only "wrong" answers count: a declared mistake is a common, explained
+    slip that many make independently. Free-text and choice parts are left
+    out: their answers are a few concepts or options, so agreeing says little."""
+    given = _wrong_answers(rubric, graded, lambda part: not part.review and part.type_name != "choice")
+    rare = {(part_id, answer): holders for part_id, answers in given.items()
+            for answer, holders in answers.items() if 2 <= len(holders) <= RARE_AT_MOST}
+    shared = Counter(pair for holders in rare.values() for pair in itertools.combinations(sorted(holders), 2))
+    linked = {index: index for pair, count in shared.items() if count >= SHARED_AT_LEAST for index in pair}
+
+    def root(index: int) -> int:
+        while linked[index] != index:
+            index = linked[index]
+        return index
+
+    for (first, second), count in sorted(shared.items()):
+        if count >= SHARED_AT_LEAST:
+            linked[root(second)] = root(first)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in linked:
+        groups[root(index)].append(index)
+    order = {part.id: position for position, part in enumerate(rubric.parts)}
+    submissions = graded.submissions
+    found = []
+    for members in groups.values():
+        inside = set(members)
+        answers = sorted(
+            (order[part_id], answer, sorted(submissions[i].submission_id for i in holders if i in inside), part_id)
+            for (part_id, answer), holders in rare.items() if len(inside.intersection(holders)) >= 2
+        )
+        found.append(SharedGroup(
+            tuple(sorted((submissions[i] for i in members), key=lambda s: s.submission_id)),
+            tuple(SharedAnswer(part_id, answer, tuple(ids)) for _, answer, ids, part_id in answers),
+        ))
+    return sorted(found, key=lambda g: (-len(g.answers), -len(g.members), g.members[0].submission_id))
+
+
+# ---------------------------------------------------------------- the page
+
+class _Html(str):
+    """A fragment already built from escaped parts; anything else put in the page is escaped."""
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, _Html) else html.escape(str(value))
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> _Html:
+    head = "".join(f"<th>{_text(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return _Html(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _section(anchor: str, title: str, *content: str) -> _Html:
+    return _Html(f'<section id="{anchor}"><h2>{_text(title)}</h2>' + "".join(_text(c) for c in content) + "</section>")
+
+
+def _p(text: Any) -> _Html:
+    return _Html(f"<p>{_text(text)}</p>")
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:.1f}%" if total else "-"
+
+
+def _part_name(part: Part) -> str:
+    return f"{part.number} {part.title}"
+
+
+def write_report(key: AnswerKey, graded: Sequence[GradedSubmission], path: Path) -> None:
+    """Write report.html for a regraded class."""
+    Path(path).write_text(render_report(key, graded), encoding="utf-8")
+
+
+def render_report(key: AnswerKey, graded: Sequence[GradedSubmission]) -> str:
+    rubric = key.rubric
+    ordered = sorted(graded, key=lambda submission: submission.submission_id)
+    scored = ClassResults.of(graded)
+    body = [
+        _Html(f"<h1>Regrade report: {_text(rubric.title)}</h1>"),
+        _overview(rubric, ordered, scored),
+        _scores_section(rubric, scored),
+        _parts_section(part_summaries(rubric, scored)),
+        _late_section(rubric, scored),
+        _unrecognised_section(rubric, unrecognised_answers(key, scored)),
+        _Html("<hr>"),
+        _shared_section(rubric, shared_rare_answers(rubric, scored), len(scored.submissions)),
+    ]
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{_PAGE_POLICY}">'
+        f"<title>Regrade report: {_text(rubric.name)}</title><style>{_STYLE}</style></head>\n<body>\n"
+        + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+_STYLE = """
+body { font-family: sans-serif; margin: 2em auto; max-width: 70em; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f0f0f0; }
+pre { margin: 0; font-size: 0.9em; white-space: pre-wrap; }
+pre + pre { margin-top: 0.8em; }
+td { overflow-wrap: anywhere; }
+img { max-width: 100%; }
+.note { background: #fff8e1; border-left: 4px solid #ccc; padding: 0.5em 1em; }
+hr { margin: 3em 0; }
+"""
+
+
+def _overview(rubric: Rubric, ordered: Sequence[GradedSubmission], scored: ClassResults) -> _Html:
+    lines = [f"Rubric {rubric.name} (SHA-256 {rubric.sha256[:12]}), {_number(float(rubric.total_points))} points; "
+             f"{len(ordered)} submissions, {len(scored.submissions)} graded."]
+    crashed = [s.submission_id for s in ordered if not graded_ok(s)]
+    if crashed:
+        lines.append(f"{len(crashed)} could not be graded (a rubric or engine error; they are left out below): "
+                     + ", ".join(crashed))
+    other_rubric = sum(1 for s in ordered if (s.results.get("extra_data") or {}).get("rubric_sha256") != rubric.sha256)
+    if other_rubric:
+        lines.append(f"Warning: {other_rubric} results were not written with this rubric (another SHA-256).")
+    return _Html("".join(_p(line) for line in lines))
+
+
+def _scores_section(rubric: Rubric, scored: ClassResults) -> _Html:
+    finals = [float(s.results.get("score", 0)) for s in scored.submissions]
+    if not finals:
+        return _section("scores", "Score distribution", _p("No submission was graded."))
+    before = [float((s.results.get("extra_data") or {}).get("score_before_late_policy", 0)) for s in scored.submissions]
+    rows = [(name, _number(fn(finals)), _number(fn(before))) for name, fn in (
+        ("mean", statistics.fmean), ("median", statistics.median), ("standard deviation", statistics.pstdev),
+        ("lowest", min), ("highest", max))]
+    return _section(
+        "scores", "Score distribution",
+        _p(f"Final scores of {len(finals)} graded submissions, out of {_number(float(rubric.total_points))}."),
+        _table(("", "final score", "before the late policy"), rows),
+        _Html(f'<img alt="Histogram of the final scores" src="{_score_plot(finals, before, float(rubric.total_points))}">'),
+    )
+
+
+def _parts_section(summaries: Sequence[PartSummary]) -> _Html:
+    rows = []
+    for summary in summaries:
+        points = float(summary.part.points)
+        shares = "; ".join(f"{label} {_share(count, summary.submissions)} ({count})" for label, count in summary.counts)
+        rows.append((_part_name(summary.part), _number(points), _number(summary.mean_points),
+                     _share(summary.mean_points, points) if points else "-", shares))
+    return _section(
+        "parts", "Parts: mean and outcomes",
+        _table(("part", "points", "mean", "mean %", "outcomes: share of submissions (count)"), rows),
+        _Html(f'<img alt="Share of each outcome per part" src="{_outcome_plot(summaries)}">'),
+    )
+
+
+def _late_section(rubric: Rubric, scored: ClassResults) -> _Html:
+    summary = late_summary(rubric, scored)
+    rows = [("on time", summary.on_time)]
+    rows += [(f"{days} started day{'s' if days > 1 else ''} late (late factor {factor})", count)
+             for days, count, factor in summary.late_by_days]
+    refused = f"more than {rubric.late_policy.max_days_late} days late: refused, score 0" if rubric.late_policy else "refused"
+    rows += [(refused, summary.refused), ("submission time unknown (no penalty applied)", summary.time_unknown)]
+    mean = "-" if summary.mean_factor is None else f"{summary.mean_factor:.3f}"
+    return _section(
+        "late", "Late submissions",
+        _table(("", "submissions"), rows),
+        _p(f"Mean late factor (submissions with a known time): {mean}. Points lost to the late policy, "
+           f"whole class: {_number(summary.points_lost)}. Graded against an extended due date: "
+           f"{summary.extensions} ({summary.late_with_extension} of them still late)."),
+    )
+
+
+def _unrecognised_section(rubric: Rubric, found: Sequence[UnrecognisedPart]) -> _Html:
+    content = [_p(
+        "Wrong answers that matched no declared mistake, grouped as the answer type reads them "
+        "(\"16x60x60\" and \"(16, 60, 60)\" are both 16 x 60 x 60), most frequent first. Where a single change "
+        "of the part's solver call reproduces one (a problem parameter changed to 0, ±1, ±2, doubled or halved; "
+        "a solver argument flipped; another solver), a mistake entry for the rubric is suggested (several when "
+        "several changes give the same answer: keep the one that explains it): paste it under the part's "
+        "mistakes:, then set its credit and feedback.")]
+    review = [part.number for part in rubric.parts if part.review]
+    if review:
+        content.append(_p(f"Free-text parts ({', '.join(review)}) are left out: a TA reads those answers."))
+    if not found:
+        content.append(_p("Every wrong answer matched a declared mistake."))
+    for entry in found:
+        rows = [(answer.read_as, answer.submissions,
+                 _Html("".join(f"<pre>{_text(s)}</pre>" for s in answer.suggestions)) if answer.suggestions else "")
+                for answer in entry.listed]
+        content.append(_Html(f"<h3>{_text(_part_name(entry.part))}</h3>"))
+        content.append(_table(("answer, as read", "submissions", "suggested mistake entry"), rows))
+        if entry.others:
+            content.append(_p(f"{entry.others} more distinct answers, given by {entry.others_submissions} "
+                              "submissions, are not listed."))
+    return _section("unrecognised", "Answers the rubric does not recognise", *content)
+
+
+def _shared_section(rubric: Rubric, groups: Sequence[SharedGroup], class_size: int) -> _Html:
+    content = [
+        _Html(f'<p class="note">{_text(_SHARED_NOTE)}</p>'),
+        _p(f"Threshold: a wrong answer (one that matched no declared mistake) is rare when at most {RARE_AT_MOST} "
+           f"of the {class_size} graded submissions give it; submissions are grouped when they share at least "
+           f"{SHARED_AT_LEAST} rare wrong answers, each on a different part. Free-text and choice parts are "
+           "not counted."),
+    ]
+    if not groups:
+        content.append(_p("No group of submissions reaches the threshold."))
+    for number, group in enumerate(groups, 1):
+        people = [(s.submission_id, "; ".join(f"{p.name} ({p.sid})" for p in s.submitters) or "-") for s in group.members]
+        answers = [(_part_name(rubric.part(a.part_id)), a.read_as, ", ".join(a.submission_ids)) for a in group.answers]
+        content += [
+            _Html(f"<h3>Group {number}: {len(group.members)} submissions, {len(group.answers)} shared rare answers</h3>"),
+            _table(("submission", "submitted by (SID)"), people),
+            _table(("part", "shared answer, as read", "given by"), answers),
+        ]
+    return _section("shared-answers", "Submissions sharing rare wrong answers (not part of any grade)", *content)
+
+
+_SHARED_NOTE = (
+    "A lead, not evidence. Sharing several rare wrong answers is a stronger sign of copied work than similar "
+    "wording, but it can also come from studying together, the same wrong source, or chance. Read the "
+    "submissions before acting; nothing here changes any grade. This is the only section that names students: "
+    "keep it to the staff who handle academic integrity."
+)
+
+
+# ---------------------------------------------------------------- the plots
+
+def _png(figure) -> str:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})  # no version stamp: runs diff
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _score_plot(finals: Sequence[float], before: Sequence[float], total: float) -> str:
+    from matplotlib.figure import Figure
+
+    width = 1.0 if total <= 50 else total / 50
+    edges = [i * width for i in range(int(total / width) + 1)]
+    if edges[-1] < total:
+        edges.append(total)
+    figure = Figure(figsize=(8, 3.2), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    axes.hist(finals, bins=edges, color=SCORE_COLOUR, label="final score")
+    if list(before) != list(finals):
+        axes.hist(before, bins=edges, histtype="step", color="black", label="before the late policy")
+    axes.set_xlabel("score")
+    axes.set_ylabel("submissions")
+    axes.legend(loc="upper left")
+    return _png(figure)
+
+
+def _outcome_plot(summaries: Sequence[PartSummary]) -> str:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 0.45 * len(summaries) + 1.2), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    names = [summary.part.number for summary in summaries]
+    left = [0.0] * len(summaries)
+    for kind, colour in OUTCOME_COLOURS.items():
+        shares = []
+        for summary in summaries:
+            count = sum(n for label, n in summary.counts if label.split(" ")[0] == kind)
+            shares.append(count / summary.submissions if summary.submissions else 0.0)
+        axes.barh(names, shares, left=left, color=colour, label=kind)
+        left = [a + b for a, b in zip(left, shares)]
+    axes.invert_yaxis()
+    axes.set_xlim(0, 1)
+    axes.set_xlabel("share of graded submissions")
+    axes.legend(ncols=len(OUTCOME_COLOURS), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return _png(figure)
