@@ -1,33 +1,57 @@
 """One submission, end to end: the path `run_autograder` and every local run take.
 
-`grade_submission` always writes a valid results.json. A rubric error or
-an engine crash gives the student 0 with a message they can understand;
-the details (never the rubric or the key) go to the staff log, which on
-Gradescope is stdout, hidden from students.
+`run` always writes a valid results.json. A rubric error or an engine crash
+gives the student 0 with a message they can understand; the details (never
+the rubric or the key) go to the staff log, which on Gradescope is stdout,
+hidden from students. Submission metadata that cannot be used costs the
+student nothing: no late penalty, and a note in the staff log.
+
+Time and shutdown: on the main thread, `run` stops grading after
+MAX_SECONDS_PER_SUBMISSION (SIGALRM from `signal.setitimer`) and on SIGTERM
+(Gradescope, a container or a worker pool shutting the process down). Either
+way it writes results saying that grading was stopped, with the place it
+stopped at in the staff log; a SIGTERM is then delivered again, so that the
+process ends as it would have, with its results written. Once the grades are
+computed nothing interrupts writing them: a SIGTERM then waits until they
+are on disk. Signals are checked between Python bytecodes, so a single slow
+C call (one huge regular-expression match, say) is stopped only when it
+returns; the readers' limits keep every such call small. Off the main thread
+(or without setitimer) Python cannot deliver signals, so neither is
+enforced there: run each submission on a process's main thread, as a
+worker pool does, or bound its time from outside.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Mapping, TextIO
 
+from autograder import limits
 from autograder.fingerprint import engine_fingerprint
 from autograder.gradescope import crash_json, results_json, write_json
 from autograder.judge import judge_all
 from autograder.key import AnswerKey, CompileError, load_key
-from autograder.late import assess_lateness, read_metadata
+from autograder.late import Lateness, assess_lateness, read_metadata
 from autograder.parse import parse_submission
-from autograder.rubric import RubricError, load_rubric
+from autograder.rubric import Rubric, RubricError, load_rubric
 from autograder.score import GradeResult, score
 from autograder.submission import read_submission
 
+_SAVED = "Your submission is saved; the course staff have been told and will regrade it."
 STAFF_ERROR = ("The autograder could not grade this submission because of a problem on the course's side, "
-               "not in your answers. Your submission is saved; the course staff have been told and will regrade it.")
+               f"not in your answers. {_SAVED}")
+TIME_LIMIT_ERROR = ("Grading was stopped: it took longer than {seconds:g} seconds, the limit for one submission. "
+                    f"This is a problem on the course's side, not in your answers. {_SAVED}")
+TERMINATED_ERROR = ("Grading was stopped before it finished because the autograder was shut down, "
+                    f"not because of your answers. {_SAVED}")
 
 
 @dataclass(frozen=True)
@@ -44,16 +68,16 @@ class Paths:
         return cls(root / "submission", root / "submission_metadata.json", root / "results" / "results.json")
 
 
-def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None]) -> GradeResult:
-    """Grade with a compiled key; raises only on engine bugs (callers write crash results)."""
+def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None],
+                     metadata: Mapping | None = None) -> GradeResult:
+    """Grade with a compiled key; raises only on engine bugs (callers write crash results).
+
+    `metadata` is Gradescope's submission metadata when the caller holds it; else paths.metadata is read."""
     rubric = key.rubric
     submission = read_submission(paths.submission, rubric.answer_file)
     parsed = parse_submission(submission, rubric)
     verdicts = judge_all(key, parsed)
-    metadata, metadata_note = read_metadata(paths.metadata)
-    if metadata_note:
-        log(f"metadata: {metadata_note}")
-    result = score(rubric, key.engine, submission, parsed, verdicts, assess_lateness(rubric.late_policy, metadata))
+    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata))
     log(f"answer file: {submission.file or '-'}; {submission.problem or 'read'}")
     for part_score in result.parts:
         verdict = part_score.verdict
@@ -63,29 +87,132 @@ def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None]) -
     return result
 
 
-def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key: AnswerKey | None = None) -> dict:
+def _lateness(rubric: Rubric, paths: Paths, log: Callable[[str], None], metadata: Mapping | None) -> Lateness:
+    """The late policy on Gradescope's metadata; metadata that cannot be used costs no grades."""
+    try:
+        if metadata is None:
+            metadata, note = read_metadata(paths.metadata)
+            if note:
+                log(f"metadata: {note}")
+        return assess_lateness(rubric.late_policy, metadata)
+    except Exception:  # e.g. a date out of range: grade as if there were no metadata, and tell the staff
+        log("metadata: could not be used, so no late penalty was applied:\n" + traceback.format_exc())
+        return assess_lateness(rubric.late_policy, None)
+
+
+def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key: AnswerKey | None = None,
+        *, time_limit: float | None = None, metadata: Mapping | None = None,
+        on_graded: Callable[[GradeResult], None] | None = None) -> dict:
     """Load the rubric and key (unless given), grade, and write results.json whatever happens.
 
-    Returns what was written."""
+    `time_limit` is in seconds, by default limits.MAX_SECONDS_PER_SUBMISSION.
+    A class regrade gives `metadata` (Gradescope's, from its export) instead of
+    a file to write and read back, and takes the free-text answers from the
+    grades handed to `on_graded` instead of reading every submission twice.
+    Returns what was written; raises only if results.json cannot be written
+    (the results are then in the staff log)."""
     def log(line: str) -> None:
-        print(line, file=stream, flush=True)
+        # The staff log must take any text, even a name that is not UTF-8.
+        print(line.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream, flush=True)
 
+    seconds = limits.MAX_SECONDS_PER_SUBMISSION if time_limit is None else time_limit
     max_score: Fraction | None = None
     extra = {"engine": engine_fingerprint()}
-    try:
-        rubric = key.rubric if key else load_rubric(rubric_path)
-        max_score, extra["rubric_sha256"] = rubric.total_points, rubric.sha256
-        key = key or load_key(rubric)
-        data = results_json(grade_submission(key, paths, log))
-    except (RubricError, CompileError) as exc:
-        log(f"RUBRIC ERROR (fix the rubric, then rerun the autograder): {exc}")
-        data = crash_json(STAFF_ERROR, max_score, {**extra, "error": "rubric"})
-    except Exception:  # an engine bug must still leave the student a valid result
-        log("ENGINE ERROR while grading:\n" + traceback.format_exc())
-        data = crash_json(STAFF_ERROR, max_score, {**extra, "error": "engine"})
-    write_json(paths.results, data)
-    log(f"wrote {paths.results}")
+    with _Interrupts(seconds) as interrupts:
+        try:
+            try:
+                rubric = key.rubric if key else load_rubric(rubric_path)
+                max_score, extra["rubric_sha256"] = rubric.total_points, rubric.sha256
+                key = key or load_key(rubric)
+                result = grade_submission(key, paths, log, metadata)
+                if on_graded is not None:
+                    on_graded(result)
+            finally:
+                interrupts.disarm()  # the grades exist: turning them into results is quick and is not cut short
+            data = results_json(result)
+        except GradingInterrupted as stop:
+            where = "".join(traceback.format_tb(stop.__traceback__))
+            if stop.signal_number == signal.SIGTERM:
+                log(f"SIGTERM while grading: wrote results saying grading was stopped, then exiting. It was at:\n{where}")
+                data = crash_json(TERMINATED_ERROR, max_score, {**extra, "error": "terminated"})
+            else:
+                log(f"TIME LIMIT: grading stopped after {seconds:g} s (limits.MAX_SECONDS_PER_SUBMISSION). "
+                    f"It was at:\n{where}")
+                data = crash_json(TIME_LIMIT_ERROR.format(seconds=seconds), max_score, {**extra, "error": "time_limit"})
+        except (RubricError, CompileError) as exc:
+            log(f"RUBRIC ERROR (fix the rubric, then rerun the autograder): {exc}")
+            data = crash_json(STAFF_ERROR, max_score, {**extra, "error": "rubric"})
+        except Exception:  # an engine bug must still leave the student a valid result
+            log("ENGINE ERROR while grading:\n" + traceback.format_exc())
+            data = crash_json(STAFF_ERROR, max_score, {**extra, "error": "engine"})
+        try:
+            write_json(paths.results, data)
+        except OSError as exc:
+            log(f"COULD NOT WRITE {paths.results}: {exc}\nThe results, so that they are not lost:\n"
+                + json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+            raise
+        log(f"wrote {paths.results}")
     return data
+
+
+class GradingInterrupted(BaseException):
+    """The time limit (SIGALRM) or a SIGTERM stopped grading.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception`
+    on the way catches it and grades on.
+    """
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal_number = signal_number
+
+
+class _Interrupts:
+    """While grading, SIGALRM (armed for the time limit) and SIGTERM raise GradingInterrupted, once.
+
+    After that, or once disarmed, the alarm is off and a SIGTERM is held
+    until the results are written; leaving delivers it again under the
+    handler there was before.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.active = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+        self.terminated = False
+        self.previous: dict = {}
+
+    def __enter__(self) -> _Interrupts:
+        if self.active:
+            self.previous = {number: signal.getsignal(number) for number in (signal.SIGALRM, signal.SIGTERM)}
+            signal.signal(signal.SIGALRM, self._interrupt)
+            signal.signal(signal.SIGTERM, self._interrupt)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def _interrupt(self, number: int, frame) -> None:
+        self.disarm()
+        if number == signal.SIGTERM:
+            self.terminated = True
+        raise GradingInterrupted(number)
+
+    def _hold(self, number: int, frame) -> None:
+        self.terminated = True
+
+    def disarm(self) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, self._hold)
+
+    def __exit__(self, *exc_info) -> None:
+        if not self.active:
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for number, handler in self.previous.items():
+            # None: a handler not set from Python, which cannot be put back; the default is the safe stand-in.
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        if self.terminated:
+            signal.raise_signal(signal.SIGTERM)
 
 
 def autograder_root() -> Path:

@@ -1,52 +1,63 @@
 """Stage 7: GradeResult -> Gradescope's results.json.
 
-gradescope-utils' JSONTestRunner writes the familiar format: one generated
-test per part (@weight/@partial_credit, @number, @visibility, @tags), and a
-post_processor adds what the runner has no field for: the late-adjusted
-top-level score, per-test extra_data, the engine's identity. Its known
-pitfalls (gradescope.md §5) are avoided by construction: no setUpClass, no
-subTest, no skips, no imports that can fail inside the suite, and the
-whole result is built in memory and written once, atomically.
+The familiar format of gradescope-utils' JSONTestRunner: one test per part
+(as @partial_credit, @number, @visibility, @tags would make it) and a
+0-point Submission check, each entry built as the runner builds it for such
+a test, and a post-processor adding what the runner has no field for: the
+late-adjusted top-level score, per-test extra_data, the engine's identity.
+Running unittest for generated tests only to collect these entries was a
+quarter of the time to grade a submission; tests/test_gradescope_format.py
+checks every sample against the runner itself. Its known pitfalls
+(gradescope.md §5) cannot arise: no unittest run, no setUpClass, subTest or
+skip, and the whole result is built in memory and written once, atomically.
 
 Visibility: parts are `after_due_date`; the 0-point "Submission check" is
 `visible`, so before the due date a student sees only how each answer was
 read. No test is ever `hidden` (that would hide every student's total).
+
+Format: every output is `text`, so nothing a student wrote is rendered
+(no HTML, no Markdown links or images); what would still mislead as plain
+text (control characters, bidirectional overrides that reorder the line, a
+lone surrogate that is no character) is shown as a visible \\uXXXX escape.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
+import re
 import tempfile
-import unittest
+import time
 from fractions import Fraction
 from pathlib import Path
 
-from gradescope_utils.autograder_utils.decorators import number, partial_credit, tags, visibility, weight
-from gradescope_utils.autograder_utils.json_test_runner import JSONTestRunner
-
+from autograder.answers.base import quote
 from autograder.parse import MISSING, READ, UNREADABLE
 from autograder.score import GradeResult, PartScore
 
 PART_VISIBILITY = "after_due_date"
+OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def results_json(result: GradeResult) -> dict:
-    tests = [_part_test(part) for part in result.parts] + [_submission_check_test(result)]
-    stream = io.StringIO()
-    runner = JSONTestRunner(stream=stream, stdout_visibility="hidden", failure_prefix="",
-                            post_processor=lambda data: _post_process(data, result))
-    runner.run(unittest.TestSuite(tests))
-    return json.loads(stream.getvalue())
+    """What JSONTestRunner(stdout_visibility="hidden", failure_prefix="") writes for these tests, post-processed."""
+    started = time.time()
+    tests = [_part_test(part_score) for part_score in result.parts] + [_submission_check_test(result)]
+    data = {"tests": tests, "leaderboard": [], "stdout_visibility": "hidden",
+            "execution_time": format(time.time() - started, "0.2f")}
+    _post_process(data, result)
+    return data
 
 
 def crash_json(message: str, max_score: Fraction | None, extra: dict) -> dict:
     """What the student sees when grading could not run at all: 0, and a message they can act on."""
+    message = _plain(message)
     test = {"name": "Autograder error", "score": 0.0, "status": "failed", "visibility": "visible", "output": message}
     if max_score is not None:
         test["max_score"] = _points(max_score)
-    return {"score": 0.0, "output": message, "tests": [test], "stdout_visibility": "hidden", "extra_data": extra}
+    return {"score": 0.0, "output": message, "tests": [test], "stdout_visibility": "hidden", "extra_data": extra,
+            **OUTPUT_FORMATS}
 
 
 def write_json(path: str | Path, data: dict) -> None:
@@ -56,8 +67,8 @@ def write_json(path: str | Path, data: dict) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=2, sort_keys=True, ensure_ascii=False)
-            stream.write("\n")
+            # dumps, not dump: one write instead of one per token
+            stream.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -68,25 +79,29 @@ def _points(value: Fraction) -> float:
     return round(float(value), 4)
 
 
-def _make_test(name: str, body, decorators) -> unittest.TestCase:
-    for decorate in decorators:
-        body = decorate(body)
-    body.__doc__ = name
-    case = type("PartTest", (unittest.TestCase,), {"test_part": body})
-    return case("test_part")
+def _test(name: str, score: float | None, weight: float, printed: str, visibility: str, number: str,
+          tags: tuple[str, ...] = ()) -> dict:
+    """The entry JSONTestResult.buildResult makes for a passing test that printed `printed`.
+
+    The test is decorated @weight(weight) (score None) or @partial_credit(weight)
+    with set_score(score), and @visibility, @number, @tags; its docstring is `name`.
+    """
+    score = weight if score is None else score
+    test = {"name": name.strip().split("\n")[0].strip(), "score": score, "max_score": weight,
+            "status": "failed" if score < weight else "passed"}
+    if tags:
+        test["tags"] = list(tags)
+    test["output"] = printed + "\n"
+    test["visibility"] = visibility
+    test["number"] = number
+    return test
 
 
-def _part_test(part_score: PartScore) -> unittest.TestCase:
+def _part_test(part_score: PartScore) -> dict:
     part = part_score.part
-    feedback = _part_feedback(part_score)
-
-    def test_part(self, set_score=None):
-        set_score(_points(part_score.points))
-        print(feedback)
-
     labels = (part.id.split(".")[0], "review") if part.review else (part.id.split(".")[0],)
-    decorators = (partial_credit(_points(part.points)), number(part.number), visibility(PART_VISIBILITY), tags(*labels))
-    return _make_test(f"{part.number} {part.title}", test_part, decorators)
+    return _test(f"{part.number} {part.title}", _points(part_score.points), _points(part.points),
+                 _part_feedback(part_score), PART_VISIBILITY, part.number, labels)
 
 
 def _part_feedback(part_score: PartScore) -> str:
@@ -100,16 +115,16 @@ def _part_feedback(part_score: PartScore) -> str:
     lines.append(f"Points: {_points(part_score.points):g} of {_points(part.points):g}.")
     if part.review:
         lines.append("A TA reviews every answer to this part.")
-    return "\n".join(lines)
+    return _plain("\n".join(lines))
 
 
-def _submission_check_test(result: GradeResult) -> unittest.TestCase:
-    output = _submission_check(result)
+def _plain(text: str) -> str:
+    """Text for the `text` output format: characters that would not show as themselves, escaped."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
-    def test_submission_check(self):
-        print(output)
 
-    return _make_test("Submission check", test_submission_check, (weight(0), number("0"), visibility("visible")))
+def _submission_check_test(result: GradeResult) -> dict:
+    return _test("Submission check", None, 0, _submission_check(result), "visible", "0")
 
 
 def _submission_check(result: GradeResult) -> str:
@@ -129,10 +144,12 @@ def _submission_check(result: GradeResult) -> str:
                 label = "COULD NOT READ" if reading.status == UNREADABLE else "MISSING"
                 lines.append(f"  {part.number} {part.title}: {label}. {reading.message}")
         if result.parsed.ignored_keys:
-            lines.append("Keys not used by any question: " + ", ".join(result.parsed.ignored_keys[:10]))
+            keys = result.parsed.ignored_keys
+            lines.append("Keys not used by any question: " + ", ".join(quote(key, 60) for key in keys[:10])
+                         + (f" and {len(keys) - 10} more" if len(keys) > 10 else ""))
     lines.extend(submission.notes)
     lines.append("Scores and feedback per part are shown after the due date.")
-    return "\n".join(lines)
+    return _plain("\n".join(lines))
 
 
 def _post_process(data: dict, result: GradeResult) -> None:
@@ -158,7 +175,8 @@ def _post_process(data: dict, result: GradeResult) -> None:
     summary = lateness.message
     if result.submission.problem:
         summary = " ".join(filter(None, (result.submission.problem, summary)))
-    data["output"] = summary
+    data["output"] = _plain(summary)
+    data.update(OUTPUT_FORMATS)
     data["extra_data"] = {
         "rubric": result.rubric.name,
         "rubric_sha256": result.rubric.sha256,

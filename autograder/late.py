@@ -35,8 +35,8 @@ def read_metadata(path: str | Path) -> tuple[Mapping | None, str | None]:
             data = json.loads(stream.read(1024 * 1024))
     except FileNotFoundError:
         return None, f"no submission metadata at {path}"
-    except (OSError, ValueError) as exc:
-        return None, f"unreadable submission metadata at {path}: {exc}"
+    except (OSError, ValueError, RecursionError) as exc:
+        return None, f"unreadable submission metadata at {path}: {type(exc).__name__}: {str(exc)[:200]}"
     if not isinstance(data, dict):
         return None, f"submission metadata at {path} is not a JSON object"
     return data, None
@@ -49,7 +49,8 @@ def assess_lateness(policy: LatePolicy | None, metadata: Mapping | None) -> Late
     if submitted is None:
         return Lateness(Fraction(1), 0, "The submission time is not known, so no late penalty was applied.")
     due, source = policy.due, "rubric"
-    own_dues = [_timestamp(_get(user, "assignment", "due_date")) for user in (_get(metadata, "users") or [])
+    users = _get(metadata, "users")
+    own_dues = [_timestamp(_get(user, "assignment", "due_date")) for user in (users if isinstance(users, list) else [])
                 if isinstance(user, dict)]
     own_dues = [d for d in own_dues if d is not None]
     assignment_due = _timestamp(_get(metadata, "assignment", "due_date"))

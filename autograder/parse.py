@@ -85,6 +85,8 @@ def _read_part(part, found: list[tuple[str, Any]]) -> Reading:
 def _contains_refused(raw: Any) -> bool:
     if isinstance(raw, Refused):
         return True
+    if isinstance(raw, dict):
+        return any(_contains_refused(item) for item in raw.values())
     return isinstance(raw, list) and any(_contains_refused(item) for item in raw)
 
 

@@ -1,8 +1,13 @@
 """Stage 3: a submission folder -> the student's answers as raw text trees.
 
 The folder is hostile: symlinks are never followed, only regular files are
-opened (O_NOFOLLOW), sizes and counts are bounded, YAML is read with every
-scalar as text and no tags or aliases, JSON numbers stay text too. Problems
+opened (O_NOFOLLOW), sizes, counts and depths are bounded, YAML is read with
+every scalar as text and no tags or aliases, JSON numbers stay text too.
+Nothing here recurses on the input: YAML is built from the parser's event
+stream with an explicit stack (libyaml's own composer recurses in C, and a
+file of 100,000 "[" crashed the process), and folders are walked with a
+queue. Names and text that cannot be encoded (lone surrogates) never reach
+the results, which must be valid UTF-8 JSON. Problems
 with the file as a whole become a `Submission.problem` the student can act
 on; problems inside one value become a `Refused` in its place, so that only
 that part is lost.
@@ -11,9 +16,11 @@ that part is lost.
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import os
-import stat
+import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +56,7 @@ def read_submission(folder: str | Path, answer_stem: str = "answers") -> Submiss
     chosen, problem = _choose(files, answer_stem)
     if chosen is None:
         return Submission(file=None, problem=problem, problem_kind="missing", notes=tuple(notes))
-    relative = chosen.relative_to(folder).as_posix()
+    relative = _shown(chosen.relative_to(folder).as_posix())
     try:
         data, encoding_note = _read_text(chosen)
         if encoding_note:
@@ -81,25 +88,52 @@ class _Pair:
 
 
 def _list_files(folder: Path) -> tuple[list[Path], list[str]]:
-    """Regular files under folder, never through a symlink, junk skipped, count bounded."""
+    """Regular files under folder, shallowest first, never through a symlink, junk skipped.
+
+    Every entry looked at counts towards MAX_FILES_SCANNED and folders deeper
+    than MAX_FOLDER_DEPTH are not opened, so no upload makes this slow. An
+    entry that disappears while it is looked at is skipped, not an error.
+    """
     found: list[Path] = []
+    links: list[Path] = []
     notes: list[str] = []
     if not folder.is_dir() or folder.is_symlink():
         return found, notes
-    for root, dirs, names in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d.lower() not in _SKIPPED_DIRS and not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith("."):
+    budget = limits.MAX_FILES_SCANNED
+    too_deep = False
+    pending = deque([(folder, 0)])
+    while pending:
+        directory, depth = pending.popleft()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(itertools.islice(listing, budget + 1), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if budget == 0:
+                notes.append(f"Only the first {limits.MAX_FILES_SCANNED} files and folders were looked at.")
+                pending.clear()
+                break
+            budget -= 1
+            if entry.name.startswith("."):
                 continue
-            path = Path(root) / name
-            mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
-                notes.append(f"Ignored {path.relative_to(folder).as_posix()}: links are not followed; upload the file itself.")
-            elif stat.S_ISREG(mode):
-                found.append(path)
-            if len(found) >= limits.MAX_FILES_SCANNED:
-                notes.append(f"Only the first {limits.MAX_FILES_SCANNED} files were looked at.")
-                return found, notes
+            try:
+                if entry.is_symlink():
+                    links.append(Path(entry.path))
+                elif entry.is_dir(follow_symlinks=False):
+                    if entry.name.lower() in _SKIPPED_DIRS:
+                        continue
+                    if depth < limits.MAX_FOLDER_DEPTH:
+                        pending.append((Path(entry.path), depth + 1))
+                    elif not too_deep:
+                        too_deep = True
+                        notes.append(f"Folders more than {limits.MAX_FOLDER_DEPTH} levels deep were not looked into.")
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    if links:
+        notes.insert(0, f"Ignored {_names(links)}: links are not followed; upload the files themselves.")
     return found, notes
 
 
@@ -123,8 +157,16 @@ def _choose(files: list[Path], stem: str) -> tuple[Path | None, str | None]:
 
 
 def _names(paths: list[Path], most: int = 8) -> str:
-    shown = ", ".join(path.name for path in paths[:most])
+    shown = ", ".join(_shown(path.name) for path in paths[:most])
     return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _shown(name: str) -> str:
+    """A file name or key as text: bytes that are not UTF-8 (surrogates in a str) become "?"."""
+    return _SURROGATES.sub("?", name)
 
 
 def _read_text(path: Path) -> tuple[str, str | None]:
@@ -154,51 +196,62 @@ def _read_text(path: Path) -> tuple[str, str | None]:
 def _parse_json(text: str) -> Any:
     try:
         data = json.loads(text, parse_int=str, parse_float=str, parse_constant=lambda name: Refused(f"{name} is not a number"),
-                          object_pairs_hook=lambda pairs: [_Pair(str(k), v) for k, v in pairs])
+                          object_pairs_hook=lambda pairs: [_Pair(_shown(k), v) for k, v in pairs])
     except json.JSONDecodeError as exc:
         raise _FileProblem(f"JSON syntax error on line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
     except RecursionError:
-        raise _FileProblem("the JSON is nested too deeply.") from None
-    return _check_depth(data)
+        raise _FileProblem(_too_deep()) from None
+    count = itertools.count(1)
 
-
-def _check_depth(tree: Any) -> Any:
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
+    def checked(node: Any, depth: int) -> Any:
+        # Recursion is safe here: the depth is checked before going deeper.
         if depth > limits.MAX_TREE_DEPTH:
-            raise _FileProblem(f"the answers are nested more than {limits.MAX_TREE_DEPTH} levels deep.")
+            raise _FileProblem(_too_deep())
+        if next(count) > limits.MAX_YAML_NODES:
+            raise _FileProblem(_too_many())
         if isinstance(node, list):
-            stack.extend((item.value if isinstance(item, _Pair) else item, depth + 1) for item in node)
-    return tree
+            return [checked(item, depth + 1) for item in node]
+        if isinstance(node, _Pair):
+            return _Pair(node.key, checked(node.value, depth))
+        return _text(node) if isinstance(node, str) else node
+
+    return checked(data, 0)
 
 
-class _TextResolver(yaml.resolver.BaseResolver):
-    """No implicit resolvers: `no`, `1_000`, `0x1F`, `3.0` all stay the text the student typed."""
+def _too_deep() -> str:
+    return f"the answers are nested more than {limits.MAX_TREE_DEPTH} levels deep."
 
 
-_Parser = getattr(yaml, "CParser", None)
+def _too_many() -> str:
+    return f"the file has more than {limits.MAX_YAML_NODES} values."
 
-if _Parser is not None:
-    class _TextLoader(_Parser, _TextResolver):  # libyaml composes nodes in C: fast on any input
-        def __init__(self, stream):
-            _Parser.__init__(self, stream)
-            _TextResolver.__init__(self)
-else:  # PyYAML built without libyaml
-    class _TextLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
-                      _TextResolver):
-        def __init__(self, stream):
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _TextResolver.__init__(self)
+
+def _text(value: str) -> str | Refused:
+    # JSON's "\ud800" escape (and the pure-Python YAML parser's) can make a
+    # lone surrogate, which is no character and cannot be written to UTF-8.
+    if _SURROGATES.search(value):
+        return Refused("it holds an escape (like \\ud800) that is not a character")
+    return value
+
+
+class _PythonEventParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's pure-Python parser, for a PyYAML built without libyaml; iterative too."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
+# libyaml parses in C, iteratively: fast on any input. PyYAML does not
+# export its CParser at the top level: it is in yaml.cyaml.
+_EventParser = yaml.cyaml.CParser if yaml.__with_libyaml__ else _PythonEventParser
 
 
 def _parse_yaml(text: str) -> Any:
-    loader = _TextLoader(text)
+    parser = _EventParser(text)
     try:
-        node = loader.get_single_node()
+        return _build(parser)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" on line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -206,37 +259,81 @@ def _parse_yaml(text: str) -> Any:
     except yaml.YAMLError as exc:
         raise _FileProblem(f"YAML error: {exc}.") from None
     finally:
-        loader.dispose()
-    return _construct(node) if node is not None else None
+        parser.dispose()
 
 
-def _construct(root: yaml.Node) -> Any:
-    """Nodes -> str / list / [_Pair], refusing tags; aliases and depth are bounded, never expanded."""
-    seen: set[int] = set()
+class _Open:
+    """A YAML sequence or mapping whose end event has not come yet."""
 
-    def build(node: yaml.Node, depth: int) -> Any:
-        if depth > limits.MAX_TREE_DEPTH:
-            raise _FileProblem(f"the answers are nested more than {limits.MAX_TREE_DEPTH} levels deep.")
-        if id(node) in seen:
-            raise _FileProblem(f"YAML aliases (*name, line {node.start_mark.line + 1}) are not allowed in answer files.")
-        seen.add(id(node))
-        if len(seen) > limits.MAX_YAML_NODES:
-            raise _FileProblem(f"the file has more than {limits.MAX_YAML_NODES} values.")
-        if node.tag not in _ALLOWED_TAGS:
-            return Refused(f"YAML tags like {node.tag.replace('tag:yaml.org,2002:', '!!')} are not allowed")
-        if isinstance(node, yaml.MappingNode):
-            pairs = []
-            for key_node, value_node in node.value:
-                key = build(key_node, depth + 1)
-                if not isinstance(key, str):
-                    raise _FileProblem(f"line {key_node.start_mark.line + 1}: a key must be plain text.")
-                pairs.append(_Pair(key, build(value_node, depth + 1)))
-            return pairs
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, depth + 1) for item in node.value]
-        return node.value
+    def __init__(self, event: yaml.CollectionStartEvent):
+        self.start = event
+        self.items: list = []
+        self.key: Any = _NO_KEY
 
-    return build(root, 0)
+    def add(self, value: Any, line: int) -> None:
+        if not isinstance(self.start, yaml.MappingStartEvent):
+            self.items.append(value)
+        elif self.key is _NO_KEY:
+            if not isinstance(value, str):
+                raise _FileProblem(f"line {line}: a key must be plain text.")
+            self.key = value
+        else:
+            self.items.append(_Pair(self.key, value))
+            self.key = _NO_KEY
+
+    def close(self) -> Any:
+        return self.items if _allowed(self.start.tag) else _refused_tag(self.start.tag)
+
+
+_NO_KEY = object()
+
+
+def _build(parser) -> Any:
+    """Events -> str / list / [_Pair]: tags refused, aliases, depth and size bounded, never recursing."""
+    root: Any = None
+    documents = values = 0
+    open_collections: list[_Open] = []
+    while parser.check_event():
+        event = parser.get_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _FileProblem(f"YAML syntax error on line {line}: a second document starts here (---); "
+                                   "an answer file holds one.")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _FileProblem(f"YAML aliases (*name, line {line}) are not allowed in answer files.")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            values += 1
+            if values > limits.MAX_YAML_NODES:
+                raise _FileProblem(_too_many())
+            if len(open_collections) > limits.MAX_TREE_DEPTH:
+                raise _FileProblem(_too_deep())
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_collections.append(_Open(event))
+                continue
+            value = _text(event.value) if _allowed(event.tag) else _refused_tag(event.tag)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            finished = open_collections.pop()
+            value, line = finished.close(), finished.start.start_mark.line + 1
+        else:
+            continue  # the stream's and the document's start and end
+        if open_collections:
+            open_collections[-1].add(value, line)
+        else:
+            root = value
+    return root
+
+
+def _allowed(tag: str | None) -> bool:
+    # No tag, or the non-specific "!", is plain text / list / mapping: no
+    # implicit types, so `no`, `1_000`, `0x1F`, `3.0` stay what the student typed.
+    return tag in (None, "!") or tag in _ALLOWED_TAGS
+
+
+def _refused_tag(tag: str) -> Refused:
+    return Refused(f"YAML tags like {_shown(tag).replace('tag:yaml.org,2002:', '!!')} are not allowed")
 
 
 def _leaves(pairs: list, path: tuple) -> list:
@@ -244,8 +341,21 @@ def _leaves(pairs: list, path: tuple) -> list:
     leaves = []
     for pair in pairs:
         value = pair.value
-        if isinstance(value, list) and value and all(isinstance(item, _Pair) for item in value):
+        if _is_mapping(value):
             leaves.extend(_leaves(value, path + (pair.key,)))
         else:
-            leaves.append((path + (pair.key,), value))
+            leaves.append((path + (pair.key,), _plain(value)))
     return leaves
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, _Pair) for item in value)
+
+
+def _plain(value: Any) -> Any:
+    """A mapping inside an answer becomes a dict, which every answer type refuses in words."""
+    if _is_mapping(value):
+        return {pair.key: _plain(pair.value) for pair in value}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from autograder import limits
-from autograder.answers.base import BadOptions, Unreadable, quote
+from autograder.answers.base import BadOptions, Unreadable
+from autograder.answers.reading import excerpt
 
 
 @dataclass(frozen=True)
@@ -33,16 +34,29 @@ def normalise(text: str) -> str:
 def read_text(raw: Any, form: str) -> str:
     """Student input as bounded text: a scalar, or a list of lines."""
     if isinstance(raw, list) and all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in raw):
-        raw = "\n".join(str(item) for item in raw)
+        raw = "\n".join(_as_text(item, form) for item in raw)
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        raw = str(raw)
+        raw = _as_text(raw, form)
     if not isinstance(raw, str):
-        raise Unreadable(f"Could not read {quote(raw)}: expected {form}.")
+        # excerpt, not quote: repr of any value, however deep or large, is bounded.
+        raise Unreadable(f"Could not read {excerpt(raw)}: expected {form}.")
     if len(raw) > limits.MAX_ANSWER_CHARS:
         raise Unreadable(f"The answer is {len(raw)} characters long; at most {limits.MAX_ANSWER_CHARS} are read. Expected {form}.")
     if not raw.strip():
         raise Unreadable(f"The answer is empty: expected {form}.")
     return raw
+
+
+# An int this large has more digits than an answer may have characters. It
+# is refused before str() makes the digits: beyond 4300 digits str() raises.
+_TOO_MANY_DIGITS = 10**limits.MAX_ANSWER_CHARS
+
+
+def _as_text(item: str | int | float, form: str) -> str:
+    if isinstance(item, int) and abs(item) >= _TOO_MANY_DIGITS:
+        raise Unreadable(f"The answer is a number of more than {limits.MAX_ANSWER_CHARS} digits; "
+                         f"at most {limits.MAX_ANSWER_CHARS} characters are read. Expected {form}.")
+    return str(item)
 
 
 def build_table(options: Mapping, key: str) -> tuple[Entry, ...]:

@@ -30,7 +30,9 @@ class NotRead(Exception):
 
 _CHARS = str.maketrans(
     {
-        **{c: "-" for c in "\u2212\u2013\u2012\ufe63\uff0d"},
+        # Every dash a word processor or a keyboard makes of a minus sign. One
+        # left out is skipped as punctuation: "—5" (an em dash) read as +5.
+        **{c: "-" for c in "\u2212\u2013\u2012\ufe63\uff0d\u2010\u2011\u2014\u2015\ufe58\u207b\u208b\u02d7\u2796"},
         **{chr(0xFF10 + d): str(d) for d in range(10)},
         "\u22c5": "×",  # the dot operator, as in 8⋅64⋅64
         "\r": "\n",
@@ -159,6 +161,11 @@ def read_number(token: str) -> Fraction:
         if len(exponent.lstrip("+-")) > 3 or abs(int(exponent)) > _MAX_EXPONENT:
             raise NotRead(f"{shown} has an exponent beyond ±{_MAX_EXPONENT}")
         value *= Fraction(10) ** int(exponent)
+    # "9e40" has two digits as typed but 41 written out; the limit is on the
+    # number, so that show_number() always gives text that reads back.
+    digits, _ = _decimal(value)  # a decimal times a power of ten always ends
+    if len(digits) > limits.MAX_NUMBER_DIGITS:
+        raise NotRead(f"{shown} has more than {limits.MAX_NUMBER_DIGITS} digits written out")
     return -value if sign == "-" else value
 
 
@@ -208,7 +215,8 @@ def read_scalar(raw: Any) -> Fraction:
     if isinstance(raw, Fraction):
         if max(abs(raw.numerator), raw.denominator).bit_length() > _MAX_BITS:
             raise NotRead(f"a number has more than {limits.MAX_NUMBER_DIGITS} digits")
-        return raw
+        # Read as it is shown, so that a value too long to show readably is refused.
+        return read_number(show_number(raw))
     if isinstance(raw, str):
         if len(raw) > limits.MAX_ANSWER_CHARS:
             raise NotRead("a value is too long")
@@ -229,20 +237,31 @@ def kind_error(raw: Any) -> str:
 
 
 def show_number(value: Fraction) -> str:
-    """A decimal when the expansion ends ("3512.4"), else "p/q"."""
+    """A decimal when the expansion ends within MAX_NUMBER_DIGITS digits ("3512.4"), else "p/q"."""
     if value.denominator == 1:
         return str(value.numerator)
+    digits, places = _decimal(value)
+    if digits is None or len(digits) > limits.MAX_NUMBER_DIGITS:
+        return f"{value.numerator}/{value.denominator}"
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def _decimal(value: Fraction) -> tuple[str | None, int]:
+    """|value| written out as a decimal: its digits ("0125" for 0.125) and the places after the point.
+
+    (None, 0) when the expansion never ends (1/3)."""
+    if value.denominator == 1:
+        return str(abs(value.numerator)), 0
     rest, twos, fives = value.denominator, 0, 0
     while rest % 2 == 0:
         rest, twos = rest // 2, twos + 1
     while rest % 5 == 0:
         rest, fives = rest // 5, fives + 1
     if rest != 1:
-        return f"{value.numerator}/{value.denominator}"
+        return None, 0
     places = max(twos, fives)
-    digits = str(abs(value.numerator) * (10**places // value.denominator)).rjust(places + 1, "0")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+    return str(abs(value.numerator) * (10**places // value.denominator)).rjust(places + 1, "0"), places
 
 
 def key_number(value: Fraction) -> int | str:
