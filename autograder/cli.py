@@ -71,6 +71,20 @@ def main(argv: list[str] | None = None) -> int:
     template.add_argument("-o", "--output", help="write it to this file instead of printing it")
     template.set_defaults(handler=_template)
 
+    regrade = commands.add_parser("regrade", help="regrade a whole class from Gradescope's Export Submissions download",
+                                  description="Grade every submission of EXPORT (Gradescope's Export Submissions zip "
+                                              "or folder, or a folder of per-student folders) on all cores, as the "
+                                              "container would, and write OUTDIR/results/<submission>/results.json, "
+                                              "grades.csv, review.csv, report.html (and changes.csv with "
+                                              "--previous). Interrupted, it resumes when run again. Exits 0 when the "
+                                              "batch ran, even with bad submissions (they are listed).")
+    regrade.add_argument("rubric", help="the rubric YAML file")
+    regrade.add_argument("export", help="the export: a .zip file or a folder")
+    regrade.add_argument("-o", "--outdir", required=True, help="the folder to write into (new, or an interrupted regrade)")
+    regrade.add_argument("--previous", metavar="OTHER_OUTDIR", help="an earlier regrade's OUTDIR: write changes.csv")
+    regrade.add_argument("--force", action="store_true", help="replace an earlier regrade in OUTDIR")
+    regrade.add_argument("-j", "--jobs", type=_positive_int, help="worker processes (default: the CPU count)")
+    regrade.set_defaults(handler=_regrade)
 
     args = parser.parse_args(argv)
     return args.handler(args)
@@ -157,6 +171,15 @@ def _samples(args) -> int:
                 print("    " + outcome.log.rstrip().replace("\n", "\n    "))
     print(f"{len(samples) - failures} of {len(samples)} samples grade as expected (out of {total:g} points).")
     return 1 if failures else 0
+
+
+def _regrade(args) -> int:
+    from autograder.regrade import regrade_command
+
+    key = _load(args.rubric)
+    if key is None:
+        return 1
+    return regrade_command(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
 
 
 def _positive_int(text: str) -> int:

@@ -1,0 +1,493 @@
+"""`autograder regrade`: a whole class from Gradescope's export, on every core.
+
+Each submission is graded by `grade.run`, the path run_autograder takes,
+with the answer key compiled once and handed to each worker process when
+it starts (a fork: nothing is pickled per task); tasks go out in chunks. A
+worker writes each results.json (atomically) as soon as it has it, so an
+interrupted regrade keeps everything it finished: run the same command
+again and a results.json is kept when it is valid JSON graded with the same
+rubric (sha256) and the same engine, and any other submission is graded.
+A worker that dies is replaced; the chunks it may have been grading are
+then graded one submission at a time in a pool of one, so a submission that
+kills its worker again is named, given valid results (0, "a problem on the
+course's side") and listed, and the batch goes on.
+
+OUTDIR holds regrade.json (which export, and whether the regrade finished),
+results/<submission>/ (results.json, and stdout, the staff log, when grading
+failed), grades.csv, review.csv, changes.csv, report.html and, for a zip,
+export/ (the export unzipped). An OUTDIR holding another or a finished
+regrade is never written over without --force.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import io
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence, TextIO
+
+from autograder.export import (
+    METADATA_JSON, Export, ExportedSubmission, ExportError, GradedSubmission, read_export,
+)
+from autograder.gradescope import crash_json, write_json
+from autograder.grade import STAFF_ERROR, Paths, run
+from autograder.key import AnswerKey
+from autograder.parse import READ, ParsedSubmission, parse_submission
+from autograder.rubric import Rubric
+from autograder.submission import read_submission
+from autograder.tables import (
+    late_factor, part_tests, read_results, write_changes, write_grades, write_review, write_text_atomic,
+)
+
+STATE_FILE = "regrade.json"
+RESULTS = "results"
+UNZIPPED = "export"         # a zip export is extracted here, and kept: each submission's files beside its results
+OUTPUTS = ("grades.csv", "review.csv", "changes.csv", "report.html")
+WORKER_DIED = "worker_died"  # extra_data.error of the results given to a submission that killed its worker
+# Flags (grades.csv) that make a submission a failure the summary lists.
+NO_ANSWERS = "no answers read"
+GRADER_ERROR = "grader error"
+WORKER_DEATH = "grading process died"
+EXPORT_PROBLEM = "export: "
+LISTED = 20                 # failures and export problems printed in the summary; grades.csv has them all
+CHUNKS_PER_WORKER = 8       # enough chunks to keep every worker busy to the end
+MAX_CHUNK = 64              # and small enough that an interrupt waits for little
+
+
+class OutdirError(Exception):
+    """OUTDIR or --previous cannot be used as given (a usage error: exit 2)."""
+
+
+class Interrupted(Exception):
+    def __init__(self, done: int, total: int):
+        super().__init__(f"{done} of {total}")
+        self.done, self.total = done, total
+
+
+@dataclass(frozen=True)
+class RegradeReport:
+    """What a regrade did; `summary()` is what the command prints."""
+
+    key: AnswerKey
+    outdir: Path
+    export: Export
+    graded: tuple[GradedSubmission, ...]
+    reused: int
+    jobs: int
+    seconds: float
+    rows: Mapping[str, int]        # file name -> rows (grades.csv), groups (review.csv), changed parts (changes.csv)
+
+    def failures(self) -> list[GradedSubmission]:
+        return [submission for submission in self.graded if any(_is_failure(flag) for flag in submission.flags)]
+
+    def summary(self) -> str:
+        count, rubric = len(self.graded), self.key.rubric
+        kept = f", {self.reused} kept from the interrupted run" if self.reused else ""
+        lines = [f"Regraded {_count(count, 'submission')} from {self.export.source} in {self.seconds:.1f} s with "
+                 f"{self.jobs} process{'es' if self.jobs > 1 else ''}: {count - self.reused} graded now{kept}.",
+                 f"Rubric {rubric.name} (sha256 {rubric.sha256[:16]}...), engine {self.key.engine}."]
+        failures = self.failures()
+        if failures:
+            lines.append(f"{len(failures)} could not be read or graded, or came with a problem in the export; each has "
+                         "valid results and its reason in the Flags column of grades.csv:")
+            lines.extend(f"  {_who(submission)}: {_reason(submission)}" for submission in failures[:LISTED])
+            lines.extend([f"  ... and {len(failures) - LISTED} more"] if len(failures) > LISTED else [])
+        if self.export.problems:
+            lines.append(f"{_count(len(self.export.problems), 'problem')} with the export itself:")
+            lines.extend(f"  {problem}" for problem in self.export.problems[:LISTED])
+            lines.extend([f"  ... and {len(self.export.problems) - LISTED} more"] if len(self.export.problems) > LISTED else [])
+        lines.append(f"Written to {self.outdir}:")
+        lines.append(f"  grades.csv    {_count(self.rows['grades.csv'], 'row')}, one per submitter")
+        lines.append(f"  review.csv    {_count(self.rows['review.csv'], 'group')} of free-text answers for a TA to read")
+        if "changes.csv" in self.rows:
+            lines.append(f"  changes.csv   {_count(self.rows['changes.csv'], 'changed part')} of submissions whose "
+                         "score changed")
+        lines.append("  report.html")
+        lines.append(f"  {RESULTS}/<submission>/results.json, as the container writes it")
+        return "\n".join(lines)
+
+
+def regrade_command(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous: str | Path | None = None,
+                    force: bool = False, jobs: int | None = None) -> int:
+    """The `regrade` sub-command: prints the summary; 0 when the batch ran, 1 bad export, 2 bad OUTDIR, 130 Ctrl-C."""
+    try:
+        report = regrade(key, export, outdir, previous=previous, force=force, jobs=jobs)
+    except OutdirError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ExportError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Interrupted as exc:
+        print(f"interrupted: {exc.done} of {exc.total} submissions graded and kept in {outdir}; "
+              "run the same command again to grade the rest", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("interrupted before any submission was graded", file=sys.stderr)
+        return 130
+    print(report.summary())
+    return 0
+
+
+def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous: str | Path | None = None,
+            force: bool = False, jobs: int | None = None, progress: TextIO | None = None) -> RegradeReport:
+    started = time.perf_counter()
+    export, outdir = Path(export), Path(outdir)
+    mode = _claim(outdir, export, force)
+    if previous is not None:
+        previous = Path(previous)
+        if not (previous / RESULTS).is_dir() or previous.resolve() == outdir.resolve():
+            raise OutdirError(f"--previous {previous}: not the OUTDIR of another regrade (it has no {RESULTS}/ folder)")
+    if mode == "replace":
+        _remove_outputs(outdir)
+    unzipped = outdir / UNZIPPED
+    shutil.rmtree(unzipped, ignore_errors=True)  # what an interrupted run had unzipped, perhaps in part
+    outdir.mkdir(parents=True, exist_ok=True)
+    jobs = jobs or _cpu_count()
+    exported = read_export(export, unzipped)
+    _write_state(outdir, export, key, "running")
+    tasks = [_task(submission, outdir, reuse=mode == "resume") for submission in exported.submissions]
+    bar = _Progress(len(tasks), sys.stderr if progress is None else progress)
+    try:
+        outcomes = _grade_all(key, tasks, jobs, bar.advance)
+    except KeyboardInterrupt:
+        raise Interrupted(bar.done, len(tasks)) from None
+    finally:
+        bar.close()
+    # Every result is kept to the end: left out of the collector's scans, the tables and the
+    # report take a fraction of the time.
+    gc.freeze()
+    try:
+        graded = tuple(sorted((_graded(submission, outcomes[submission.submission_id])
+                               for submission in exported.submissions), key=lambda graded: graded.submission_id))
+        rows = {"grades.csv": write_grades(outdir / "grades.csv", key.rubric, graded),
+                "review.csv": write_review(outdir / "review.csv", key.rubric, graded)}
+        if previous is not None:
+            rows["changes.csv"] = write_changes(outdir / "changes.csv", key.rubric, read_results(previous), graded)
+        from autograder.report import write_report  # matplotlib: only now, after the workers are gone
+
+        write_report(key, graded, outdir / "report.html")
+    finally:
+        gc.unfreeze()
+    _write_state(outdir, export, key, "finished")
+    reused = sum(outcome.reused for outcome in outcomes.values())
+    return RegradeReport(key, outdir, exported, graded, reused, jobs, time.perf_counter() - started, rows)
+
+
+# ---------------------------------------------------------------- OUTDIR
+
+def _claim(outdir: Path, export: Path, force: bool) -> str:
+    """"fresh", "resume" (an unfinished regrade of this export) or "replace" (--force over an earlier one)."""
+    if outdir.exists() and not outdir.is_dir():
+        raise OutdirError(f"{outdir} is a file, not a folder")
+    if export.is_dir() and outdir.resolve().is_relative_to(export.resolve()):
+        raise OutdirError(f"{outdir} is inside the export {export}; give a folder outside it")
+    if any(export.resolve().is_relative_to((outdir / name).resolve()) for name in (RESULTS, UNZIPPED)):
+        raise OutdirError(f"the export {export} is inside {outdir}/{RESULTS} or {outdir}/{UNZIPPED}, which a "
+                          "regrade replaces; move it")
+    state = _read_state(outdir)
+    if state is None:
+        if outdir.is_dir() and any(outdir.iterdir()) and not force:
+            raise OutdirError(f"{outdir} is not empty and holds no regrade; give a new or empty folder, "
+                              "or --force to write into it")
+        return "replace" if force else "fresh"
+    if state.get("status") == "running" and state.get("export") == str(export.resolve()) and not force:
+        return "resume"
+    if not force:
+        what = "a finished" if state.get("status") == "finished" else "an unfinished"
+        raise OutdirError(f"{outdir} already holds {what} regrade of {state.get('export', 'another export')}; "
+                          f"pass --force to replace it, or give another -o folder")
+    return "replace"
+
+
+def _read_state(outdir: Path) -> dict | None:
+    try:
+        state = json.loads((outdir / STATE_FILE).read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _write_state(outdir: Path, export: Path, key: AnswerKey, status: str) -> None:
+    state = {"export": str(export.resolve()), "rubric": str(key.rubric.path), "rubric_sha256": key.rubric.sha256,
+             "engine": key.engine, "status": status}
+    write_text_atomic(outdir / STATE_FILE, json.dumps(state, indent=2) + "\n")
+
+
+def _remove_outputs(outdir: Path) -> None:
+    for folder in (RESULTS, UNZIPPED):
+        if (outdir / folder).is_dir():
+            shutil.rmtree(outdir / folder)
+    for name in (*OUTPUTS, STATE_FILE):
+        (outdir / name).unlink(missing_ok=True)
+
+
+def _cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------- one submission, in a worker
+
+@dataclass(frozen=True)
+class _Task:
+    submission_id: str
+    files: Path
+    results_dir: Path
+    metadata: Mapping | None        # submission_metadata.json's content, from the export's YAML
+    metadata_file: Path | None      # or the export's own submission_metadata.json
+    reuse: bool                     # an unfinished regrade of this export: keep what it finished
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    submission_id: str
+    results: dict
+    review_texts: dict
+    reused: bool
+
+
+def _task(submission: ExportedSubmission, outdir: Path, reuse: bool) -> _Task:
+    return _Task(submission.submission_id, submission.files, outdir / RESULTS / submission.submission_id,
+                 submission.metadata, submission.metadata_file, reuse)
+
+
+_KEY: AnswerKey | None = None
+_REVIEW_RUBRIC: Rubric | None = None  # the rubric's free-text parts only: what review.csv needs read again
+_REVIEW_PARTS: frozenset[str] = frozenset()
+
+
+def _use_key(key: AnswerKey) -> None:
+    global _KEY, _REVIEW_RUBRIC, _REVIEW_PARTS
+    review_parts = tuple(part for part in key.rubric.parts if part.review)
+    _KEY = key
+    _REVIEW_RUBRIC = dataclasses.replace(key.rubric, parts=review_parts) if review_parts else None
+    _REVIEW_PARTS = frozenset(part.id for part in review_parts)
+
+
+def _start_worker(key: AnswerKey) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the pool
+    _use_key(key)
+    # The fork inherits the parent's collector switched off (see _grade_all): grading makes cyclic
+    # garbage, so switch it on, but leave what was inherited (the key, every module) out of it:
+    # scanning that would only take time and, by touching the parent's pages, copy them.
+    gc.freeze()
+    gc.enable()
+
+
+def _grade_chunk(tasks: Sequence[_Task]) -> list[_Outcome]:
+    return [_grade_task(task) for task in tasks]
+
+
+def _grade_task(task: _Task) -> _Outcome:
+    key = _KEY
+    results_path = task.results_dir / "results.json"
+    data = _reusable(results_path, key) if task.reuse else None
+    reused = data is not None
+    if not reused:
+        # A submission without metadata of its own is graded as the container grades one with none.
+        metadata_path = task.metadata_file or task.results_dir / METADATA_JSON
+        log, graded = io.StringIO(), []
+        data = run(key.rubric.path, Paths(task.files, metadata_path, results_path), stream=log, key=key,
+                   metadata=task.metadata, on_graded=graded.append)
+        if data.get("extra_data", {}).get("error"):
+            write_text_atomic(task.results_dir / "stdout", log.getvalue())
+        texts = _free_texts(graded[0].parsed) if graded else {}
+    else:
+        texts = _review_texts(task.files)
+    return _Outcome(task.submission_id, data, texts, reused)
+
+
+def _reusable(results_path: Path, key: AnswerKey) -> dict | None:
+    """The results.json an interrupted run wrote, if it is valid and graded with this rubric and engine.
+
+    Results saying grading failed (stopped by the shutdown, a worker that died, ...) are graded again."""
+    try:
+        data = json.loads(results_path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    extra = data.get("extra_data") if isinstance(data, dict) else None
+    if (isinstance(extra, dict) and extra.get("rubric_sha256") == key.rubric.sha256
+            and extra.get("engine") == key.engine and "error" not in extra):
+        return data
+    return None
+
+
+def _review_texts(files: Path) -> dict[str, str]:
+    """The free text of a submission graded earlier, read again: its results.json says how it was judged, not what it says."""
+    rubric = _REVIEW_RUBRIC
+    return _free_texts(parse_submission(read_submission(files, rubric.answer_file), rubric)) if rubric else {}
+
+
+def _free_texts(parsed: ParsedSubmission) -> dict[str, str]:
+    return {reading.part_id: reading.value.text for reading in parsed.readings
+            if reading.status == READ and reading.part_id in _REVIEW_PARTS}
+
+
+# ---------------------------------------------------------------- the pool
+
+def _pool_context():
+    # fork: a worker starts in milliseconds with the key and every module already loaded.
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _grade_all(key: AnswerKey, tasks: Sequence[_Task], jobs: int,
+               advance: Callable[[int], None]) -> dict[str, _Outcome]:
+    outcomes: dict[str, _Outcome] = {}
+
+    def record(batch: Sequence[_Outcome]) -> None:
+        outcomes.update((outcome.submission_id, outcome) for outcome in batch)
+        advance(len(batch))
+
+    if jobs == 1:
+        _use_key(key)
+        for task in tasks:
+            record([_grade_task(task)])
+        return outcomes
+    size = max(1, min(MAX_CHUNK, len(tasks) // (jobs * CHUNKS_PER_WORKER)))
+    queue = list(tasks)
+    # Results pile up here and none is garbage: a collection would only rescan them all, again and again.
+    gc.disable()
+    try:
+        while queue:
+            unfinished = _pool_round(key, queue, jobs, size, record)
+            # A worker died. The pool starts chunks in order, at most jobs + 1 at a time, so its
+            # submission is in the first jobs + 1 chunks not finished: grade those one by one, in
+            # order, in a pool of one, where a death names the submission that caused it.
+            suspects, queue = unfinished[:(jobs + 1) * size], unfinished[(jobs + 1) * size:]
+            while suspects:
+                suspects = _pool_round(key, suspects, 1, 1, record)
+                if suspects:
+                    record([_worker_died(key, suspects[0])])
+                    suspects = suspects[1:]
+    finally:
+        gc.enable()
+    return outcomes
+
+
+def _pool_round(key: AnswerKey, tasks: Sequence[_Task], workers: int, size: int,
+                record: Callable[[Sequence[_Outcome]], None]) -> list[_Task]:
+    """Grade tasks in a fresh pool; the tasks not finished (in order) if a worker died."""
+    chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
+    finished: set[int] = set()
+    pool = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker, initargs=(key,))
+    try:
+        futures = {pool.submit(_grade_chunk, chunk): index for index, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            try:
+                batch = future.result()
+            except BrokenProcessPool:
+                continue
+            record(batch)
+            finished.add(futures[future])
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # the running chunks finish (their results are kept), no more
+        raise
+    pool.shutdown(wait=True)
+    return [task for index, chunk in enumerate(chunks) if index not in finished for task in chunk]
+
+
+def _worker_died(key: AnswerKey, task: _Task) -> _Outcome:
+    rubric = key.rubric
+    data = crash_json(STAFF_ERROR, rubric.total_points,
+                      {"engine": key.engine, "rubric_sha256": rubric.sha256, "error": WORKER_DIED})
+    write_json(task.results_dir / "results.json", data)
+    write_text_atomic(task.results_dir / "stdout", "The process grading this submission died twice (killed, or out "
+                      "of memory) before it returned results: these results say so. Regrade it on its own with "
+                      "`autograder grade`.\n")
+    return _Outcome(task.submission_id, data, {}, False)
+
+
+class _Progress:
+    """A tqdm bar with rate and ETA on a terminal; elsewhere a plain line per tenth done."""
+
+    def __init__(self, total: int, stream: TextIO):
+        self.total, self.stream, self.done = total, stream, 0
+        self.started = time.perf_counter()
+        self.next_tenth = 1
+        self.bar = None
+        if stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=stream, unit=" submissions", desc="regrade", dynamic_ncols=True)
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.bar is not None:
+            self.bar.update(count)
+            return
+        if self.next_tenth > 10 or self.done * 10 < self.next_tenth * self.total:
+            return
+        self.next_tenth = self.done * 10 // self.total + 1
+        elapsed = time.perf_counter() - self.started
+        rate = self.done / elapsed if elapsed else 0.0
+        left = f", about {(self.total - self.done) / rate:.0f} s left" if rate and self.done < self.total else ""
+        print(f"regrade: {self.done} of {self.total} submissions ({100 * self.done // self.total}%) in "
+              f"{elapsed:.1f} s, {rate:.0f}/s{left}", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# ---------------------------------------------------------------- flags
+
+def _graded(submission: ExportedSubmission, outcome: _Outcome) -> GradedSubmission:
+    return GradedSubmission(submission.submission_id, submission.submitters, outcome.results,
+                            flags_of(submission, outcome.results), outcome.review_texts)
+
+
+def flags_of(submission: ExportedSubmission, results: Mapping) -> tuple[str, ...]:
+    """What a TA should look at, failures first."""
+    flags = [EXPORT_PROBLEM + problem for problem in submission.problems]
+    extra = results.get("extra_data", {})
+    error = extra.get("error")
+    if error == WORKER_DIED:
+        flags.append(WORKER_DEATH)
+    elif error:
+        flags.append(f"{GRADER_ERROR} ({error}): see {RESULTS}/{submission.submission_id}/stdout")
+    else:
+        verdicts = Counter(test["extra_data"].get("verdict") for test in part_tests(results).values())
+        unread = {kind: verdicts[kind] for kind in ("unreadable", "missing") if verdicts[kind]}
+        if verdicts and sum(unread.values()) == sum(verdicts.values()):
+            flags.append(NO_ANSWERS)
+        else:
+            flags.extend(f"{kind}: {count} part{'s' if count > 1 else ''}" for kind, count in unread.items())
+        days = (extra.get("late") or {}).get("days_late")
+        if days:
+            flags.append(f"late {days} d, x{late_factor(results):g}")
+    if len(submission.submitters) > 1:
+        flags.append(f"group of {len(submission.submitters)}")
+    return tuple(flags)
+
+
+def _is_failure(flag: str) -> bool:
+    return flag == NO_ANSWERS or flag.startswith((GRADER_ERROR, WORKER_DEATH, EXPORT_PROBLEM))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _who(submission: GradedSubmission) -> str:
+    names = ", ".join(submitter.name for submitter in submission.submitters if submitter.name)
+    return f"{submission.submission_id} ({names})" if names else submission.submission_id
+
+
+def _reason(submission: GradedSubmission) -> str:
+    reason = "; ".join(submission.flags)
+    output = submission.results.get("output")
+    return f"{reason}: {output}" if NO_ANSWERS in submission.flags and output else reason
