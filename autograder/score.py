@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from autograder.judge import Verdict
 from autograder.late import Lateness
@@ -18,7 +19,7 @@ class PartScore:
     part: Part
     verdict: Verdict
 
-    @property
+    @cached_property  # asked for by the results, the log and the total: computed once
     def points(self) -> Fraction:
         """Points earned on this part, before the late policy."""
         return self.verdict.credit * self.part.points
@@ -33,7 +34,7 @@ class GradeResult:
     parts: tuple[PartScore, ...]
     lateness: Lateness
 
-    @property
+    @cached_property
     def earned(self) -> Fraction:
         return sum((part.points for part in self.parts), Fraction(0))
 
