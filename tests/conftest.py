@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.build import lay_out_root
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "submissions_samples"
 
@@ -39,10 +41,5 @@ def image(tmp_path_factory) -> Path:
 def autograder_root(tmp_path: Path, image: Path, sample: Path) -> Path:
     """A fresh /autograder for one submission: source, run_autograder, submission, metadata."""
     root = tmp_path / "autograder"
-    root.mkdir()
-    (root / "source").symlink_to(image)
-    shutil.copy2(image / "run_autograder", root / "run_autograder")
-    shutil.copytree(sample / "submission", root / "submission", symlinks=True)
-    if (sample / "submission_metadata.json").exists():
-        shutil.copy2(sample / "submission_metadata.json", root / "submission_metadata.json")
+    lay_out_root(image, sample, root)
     return root
