@@ -303,3 +303,9 @@ def test_interface():
 def test_options_are_rejected():
     with pytest.raises(BadOptions, match="'size'"):
         MatrixAnswer({"size": [3, 3]})
+
+
+def test_an_unreadable_list_is_quoted_as_the_student_wrote_it():
+    with pytest.raises(Unreadable) as caught:
+        ANSWER.parse([["2", "-5", "6"], ["5", "x", "1"]])
+    assert str(caught.value).startswith('Could not read "[[2, -5, 6], [5, x, 1]]" as a matrix: "x" is not a number.')

@@ -334,7 +334,7 @@ def test_a_mapping_inside_an_answer_is_named_not_dumped(tmp_path):
     # readers as internal pairs, and the message quoted "[[_Pair(key='a', ...)]]".
     (tmp_path / "answers.yaml").write_text("q2b: {condition: [{a: 1}]}\nq1a: {total_params: [{a: 1}]}\n")
     parsed = parse_submission(read_submission(tmp_path), RUBRIC)
-    assert parsed.reading("q2b.condition").message == 'Could not read "[{\'a\': \'1\'}]": expected a sentence or two of text.'
+    assert parsed.reading("q2b.condition").message == 'Could not read "[{a: 1}]": expected a sentence or two of text.'
     assert "group of key: value pairs" in parsed.reading("q1a.total_params").message
 
 

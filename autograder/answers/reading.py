@@ -282,6 +282,10 @@ class _Brief(reprlib.Repr):
         self.maxstring = 60
         self.maxother = 40
 
+    def repr_str(self, x: str, level: int) -> str:
+        # Inside a list, text is shown as the student wrote it: [[2, -5], [x, 1]], not [['2', '-5'], ...].
+        return x if len(x) <= self.maxstring else x[: self.maxstring - 1] + "…"
+
     def repr_int(self, x: int, level: int) -> str:
         # repr() of an int with more than 4300 digits raises ValueError.
         if x.bit_length() > 256:
