@@ -24,14 +24,13 @@ lone surrogate that is no character) is shown as a visible \\uXXXX escape.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
 
 from autograder.answers.base import quote
+from autograder.atomic import write_text_atomic
 from autograder.parse import MISSING, READ, UNREADABLE
 from autograder.score import GradeResult, PartScore
 
@@ -64,16 +63,9 @@ def write_json(path: str | Path, data: dict) -> None:
     """Write results atomically: Gradescope must never read half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            # One line: json's C encoder serves only unindented output, and indenting in
-            # Python was a quarter of the time a regrade spends per submission.
-            stream.write(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # One line: json's C encoder serves only unindented output, and indenting in
+    # Python was a quarter of the time a regrade spends per submission.
+    write_text_atomic(path, json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _points(value: Fraction) -> float:

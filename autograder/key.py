@@ -16,14 +16,13 @@ from __future__ import annotations
 import copy
 import inspect
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
 from autograder import formula
+from autograder.atomic import write_text_atomic
 from autograder.fingerprint import engine_fingerprint
 from autograder.rubric import Mistake, Part, Rubric, SolverCall, did_you_mean
 
@@ -164,10 +163,7 @@ def cached_key(rubric: Rubric) -> AnswerKey | None:
 def write_cache(key: AnswerKey) -> Path:
     """Write the key's JSON atomically, so a reader never sees half a file."""
     target = cache_path(key.rubric)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(key.to_json(), stream, sort_keys=True, indent=1)
-    os.replace(temporary, target)
+    write_text_atomic(target, json.dumps(key.to_json(), sort_keys=True, indent=1))
     return target
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
+from autograder.atomic import write_text_atomic
 from autograder.export import (
     METADATA_JSON, Export, ExportedSubmission, ExportError, GradedSubmission, read_export,
 )
@@ -48,7 +49,7 @@ from autograder.parse import READ, ParsedSubmission, parse_submission
 from autograder.rubric import Rubric
 from autograder.submission import read_submission
 from autograder.tables import (
-    late_factor, part_tests, read_results, write_changes, write_grades, write_review, write_text_atomic,
+    late_factor, part_tests, read_results, write_changes, write_grades, write_review,
 )
 
 STATE_FILE = "regrade.json"

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 
+from autograder.atomic import write_text_atomic
 from autograder.export import GradedSubmission
 from autograder.key import AnswerKey
 from autograder.rubric import Part, Rubric
@@ -304,7 +305,7 @@ def _part_name(part: Part) -> str:
 
 def write_report(key: AnswerKey, graded: Sequence[GradedSubmission], path: Path) -> None:
     """Write report.html for a regraded class."""
-    Path(path).write_text(render_report(key, graded), encoding="utf-8")
+    write_text_atomic(path, render_report(key, graded))
 
 
 def render_report(key: AnswerKey, graded: Sequence[GradedSubmission]) -> str:

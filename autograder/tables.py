@@ -19,9 +19,7 @@ import csv
 import functools
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from autograder.atomic import write_text_atomic
 from autograder.export import GradedSubmission
 from autograder.rubric import Part, Rubric
 
@@ -44,17 +43,6 @@ _TYPO_MAX_WORDS = 80   # longer answers are grouped only when identical (the sea
 # changes.csv's Part column for what is not one part.
 WHOLE_SUBMISSION = "(whole submission)"
 LATE_FACTOR = "(late factor)"
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
