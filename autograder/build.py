@@ -31,7 +31,7 @@ from typing import Callable
 
 from autograder.key import AnswerKey, load_key, write_cache
 from autograder.rubric import Rubric, load_rubric
-from autograder.samples import SampleOutcome, compare, sample_folders
+from autograder.samples import NoSamples, SampleOutcome, compare, samples_for
 
 # The checkout whose code is running: the zip must hold the very sources the
 # key's engine fingerprint was computed from (see fingerprint.py).
@@ -76,7 +76,11 @@ def build(rubric_path: str | Path, out_dir: str | Path = "dist", samples: str | 
     working folder, as for `autograder samples`). Raises RubricError or
     CompileError for a bad rubric, BuildError for a missing piece."""
     rubric = load_rubric(rubric_path)
-    sample_dirs = _sample_dirs(Path(samples) if samples else Path("submissions_samples") / rubric.name)
+    try:
+        sample_dirs = samples_for(rubric.name, samples)
+    except NoSamples as exc:
+        raise BuildError(f"{exc}: a zip is kept only once samples grade as expected in it "
+                         "(name another folder with --samples)") from None
     key = load_key(rubric)
     entries = zip_entries(rubric, write_cache(key))
     target = Path(out_dir) / zip_name(rubric)
@@ -222,13 +226,3 @@ def lay_out_root(source: Path, sample: Path, root: Path) -> None:
     if metadata.is_file():
         shutil.copyfile(metadata, root / "submission_metadata.json")
     (root / "results").mkdir()
-
-
-def _sample_dirs(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise BuildError(f"no samples folder {folder}: a zip is kept only once samples grade as expected in it "
-                         "(name another folder with --samples)")
-    found = sample_folders(folder)
-    if not found:
-        raise BuildError(f"no sample folder with an expected.json under {folder}")
-    return found

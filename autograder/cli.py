@@ -143,18 +143,15 @@ def _check(args) -> int:
 
 
 def _samples(args) -> int:
-    from autograder.samples import grade_sample, sample_folders
+    from autograder.samples import NoSamples, grade_sample, samples_for
 
     key = _load(args.rubric)
     if key is None:
         return 1
-    folder = Path(args.folder) if args.folder else Path("submissions_samples") / key.rubric.name
-    if not folder.is_dir():
-        print(f"error: no samples folder {folder}", file=sys.stderr)
-        return 1
-    samples = sample_folders(folder)
-    if not samples:
-        print(f"error: no sample folder with an expected.json under {folder}", file=sys.stderr)
+    try:
+        samples = samples_for(key.rubric.name, args.folder)
+    except NoSamples as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     total = float(key.rubric.total_points)
     print(f"{'sample':<52} {'score':>7} {'expected':>9}  result")

@@ -28,6 +28,21 @@ class SampleOutcome:
     log: str
 
 
+class NoSamples(Exception):
+    """There is no sample to grade: the message says where none was found."""
+
+
+def samples_for(rubric_name: str, folder: str | Path | None = None) -> list[Path]:
+    """The sample folders of FOLDER, by default submissions_samples/<rubric name>; NoSamples if there are none."""
+    folder = Path(folder) if folder else Path("submissions_samples") / rubric_name
+    if not folder.is_dir():
+        raise NoSamples(f"no samples folder {folder}")
+    found = sample_folders(folder)
+    if not found:
+        raise NoSamples(f"no sample folder with an expected.json under {folder}")
+    return found
+
+
 def sample_folders(folder: str | Path) -> list[Path]:
     return sorted(path for path in Path(folder).iterdir() if (path / "expected.json").is_file())
 
