@@ -91,26 +91,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(rubric_path: str):
-    from autograder.key import CompileError, load_key
-    from autograder.rubric import RubricError, load_rubric
+    from autograder.authoring.compile import CompileError, cached_or_compiled
+    from autograder.grading.rubric import RubricError, load_rubric
 
     try:
-        return load_key(load_rubric(rubric_path))
+        return cached_or_compiled(load_rubric(rubric_path))
     except (RubricError, CompileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
 
 
 def _grade(args) -> int:
-    from autograder.grade import Paths, autograder_root, run
+    from autograder.authoring.compile import cached_or_compiled
+    from autograder.grading.run import Paths, autograder_root, run
 
     root = Path(args.root) if args.root else autograder_root()
-    data = run(args.rubric, Paths.under(root))
+    data = run(args.rubric, Paths.under(root), key_loader=cached_or_compiled)
     return 1 if data.get("extra_data", {}).get("error") == "rubric" else 0
 
 
 def _compile(args) -> int:
-    from autograder.key import write_cache
+    from autograder.grading.key import write_cache
 
     started = time.perf_counter()
     key = _load(args.rubric)
@@ -122,7 +123,7 @@ def _compile(args) -> int:
 
 
 def _check(args) -> int:
-    from autograder.check import ERROR, NOTE, WARNING, check_rubric
+    from autograder.authoring.check import ERROR, NOTE, WARNING, check_rubric
 
     started = time.perf_counter()
     report = check_rubric(args.rubric)
@@ -143,7 +144,7 @@ def _check(args) -> int:
 
 
 def _samples(args) -> int:
-    from autograder.samples import NoSamples, grade_sample, samples_for
+    from autograder.authoring.samples import NoSamples, grade_sample, samples_for
 
     key = _load(args.rubric)
     if key is None:
@@ -171,7 +172,7 @@ def _samples(args) -> int:
 
 
 def _regrade(args) -> int:
-    from autograder.regrade import regrade_command
+    from autograder.regrade.job import regrade_command
 
     key = _load(args.rubric)
     if key is None:
@@ -187,9 +188,9 @@ def _positive_int(text: str) -> int:
 
 
 def _build(args) -> int:
-    from autograder.build import BuildError, build
-    from autograder.key import CompileError
-    from autograder.rubric import RubricError
+    from autograder.authoring.build import BuildError, build
+    from autograder.authoring.compile import CompileError
+    from autograder.grading.rubric import RubricError
 
     started = time.perf_counter()
     graded = []
@@ -223,8 +224,8 @@ def _build(args) -> int:
 
 
 def _template(args) -> int:
-    from autograder.rubric import RubricError, load_rubric
-    from autograder.template import answers_template
+    from autograder.grading.rubric import RubricError, load_rubric
+    from autograder.authoring.template import answers_template
 
     try:
         text = answers_template(load_rubric(args.rubric))

@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from autograder.grade import Paths, run  # noqa: E402
+from autograder.grading.run import Paths, run  # noqa: E402
 from hostile import apply_edits, random_edits, results_problems, samples, write_root  # noqa: E402
 from test_results import KEY  # noqa: E402
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build import lay_out_root
+from autograder.authoring.build import lay_out_root
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "submissions_samples"

@@ -18,7 +18,7 @@ from pathlib import Path
 import jsonschema
 from hypothesis import HealthCheck, settings
 
-from autograder.rubric import Rubric
+from autograder.grading.rubric import Rubric
 from conftest import REPO, SAMPLES
 from test_results import SCHEMA
 

@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from autograder import limits
+from autograder.base import limits
 from answer_checks import (
     assert_random_inputs_round_trip,
     assert_refused_briefly,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.build import BuildError, build, grade_samples_in, lay_out_root, unpack, zip_date_time
+from autograder.authoring.build import BuildError, build, grade_samples_in, lay_out_root, unpack, zip_date_time
 from autograder.cli import main
-from autograder.fingerprint import engine_fingerprint
+from autograder.base.fingerprint import engine_fingerprint
 from conftest import REPO, SAMPLES, checkout_env
 
 HW5_SAMPLES = SAMPLES / "hw5"

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from autograder import cli
 from autograder.answers.matrix import MatrixAnswer
-from autograder.check import ERROR, NOTE, SCHEMA_PATH, WARNING, check_rubric, grade_example, yaml_as_json
-from autograder.grade import Paths, run
-from autograder.key import compile_key
-from autograder.rubric import load_rubric
+from autograder.authoring.check import ERROR, NOTE, SCHEMA_PATH, WARNING, check_rubric, grade_example, yaml_as_json
+from autograder.grading.run import Paths, run
+from autograder.authoring.compile import compile_key
+from autograder.grading.rubric import load_rubric
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

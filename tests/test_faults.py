@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 
 import reference
-from autograder import submission as submission_module
+from autograder.grading import submission as submission_module
 from autograder.answers.integer import IntegerAnswer
-from autograder.grade import STAFF_ERROR, TERMINATED_ERROR, Paths, run
+from autograder.grading.run import STAFF_ERROR, TERMINATED_ERROR, Paths, run
 from conftest import REPO, SAMPLES, checkout_env
 from hostile import METADATA, results_problems
 from test_results import KEY, grade
@@ -188,7 +188,7 @@ def test_off_the_main_thread_there_is_no_time_limit_and_grading_still_works(tmp_
 WRAPPER = """
 import sys, time
 from pathlib import Path
-import autograder.grade
+import autograder.grading.run
 from autograder.answers.integer import IntegerAnswer
 from autograder.cli import main
 
@@ -204,7 +204,7 @@ def slow(original, seconds):
 if where == "grading":  # the SIGTERM cuts this sleep short
     IntegerAnswer.parse = slow(IntegerAnswer.parse, 60)
 else:  # the grades exist: the SIGTERM waits for this sleep and the write
-    autograder.grade.results_json = slow(autograder.grade.results_json, 1)
+    autograder.grading.run.results_json = slow(autograder.grading.run.results_json, 1)
 sys.exit(main(["grade", rubric, "--root", root]))
 """
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from autograder.grade import Paths, run
+from autograder.grading.run import Paths, run
 from hostile import (
     EDIT_KINDS, NAMES, SUBMISSION_DEADLINE_MS, VALUES, Edit, apply_edits, examples, results_problems, samples, write_root,
 )

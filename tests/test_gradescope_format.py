@@ -15,9 +15,9 @@ import pytest
 from gradescope_utils.autograder_utils.decorators import number, partial_credit, tags, visibility, weight
 from gradescope_utils.autograder_utils.json_test_runner import JSONTestRunner
 
-from autograder import gradescope
-from autograder.grade import Paths, grade_submission
-from autograder.samples import sample_folders
+from autograder.grading import results_json as gradescope
+from autograder.grading.run import Paths, grade_submission
+from autograder.authoring.samples import sample_folders
 from conftest import SAMPLES
 from test_results import KEY
 

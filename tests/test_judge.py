@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from autograder.judge import judge_all
-from autograder.parse import parse_submission
-from autograder.submission import read_submission
+from autograder.grading.judge import judge_all
+from autograder.grading.readings import parse_submission
+from autograder.grading.submission import read_submission
 from test_results import KEY
 
 

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from autograder.late import assess_lateness, read_metadata
-from autograder.rubric import LatePolicy
+from autograder.grading.late import assess_lateness, read_metadata
+from autograder.grading.rubric import LatePolicy
 
 POLICY = LatePolicy(due=dt.datetime(2025, 5, 5, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=8))),
                     penalty_per_day=Fraction(1, 4), max_days_late=3, grace_minutes=0, max_penalty=Fraction(1),

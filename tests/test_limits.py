@@ -13,10 +13,11 @@ from unittest import mock
 
 import pytest
 
-from autograder import limits, submission
+from autograder.base import limits
+from autograder.grading import submission
 from autograder.answers.base import Unreadable
-from autograder.grade import Paths, run
-from autograder.submission import read_submission
+from autograder.grading.run import Paths, run
+from autograder.grading.submission import read_submission
 from test_faults import CANONICAL, slow_parse
 from test_results import KEY
 

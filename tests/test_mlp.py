@@ -17,10 +17,10 @@ import subprocess
 import pytest
 import sympy
 
-from autograder.check import grade_example
-from autograder.key import compile_key
-from autograder.rubric import load_rubric
-from autograder.samples import compare, grade_sample, sample_folders
+from autograder.authoring.check import grade_example
+from autograder.authoring.compile import compile_key
+from autograder.grading.rubric import load_rubric
+from autograder.authoring.samples import compare, grade_sample, sample_folders
 from conftest import REPO, SAMPLES, autograder_root, checkout_env
 from reference import SOLVERS
 from reference.linear import (

@@ -24,12 +24,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from answer_checks import read_or_none
-from autograder import limits, submission
+from autograder.base import limits
+from autograder.grading import submission
 from autograder.answers.base import Unreadable
 from autograder.answers.reading import show_number
-from autograder.judge import judge_all
-from autograder.parse import READ, parse_submission
-from autograder.submission import Refused, read_submission
+from autograder.grading.judge import judge_all
+from autograder.grading.readings import READ, parse_submission
+from autograder.grading.submission import Refused, read_submission
 from hostile import FRAGMENTS, LOOKALIKE_DIGITS, MINUS_SIGNS, examples, place
 from test_results import KEY
 

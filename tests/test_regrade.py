@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from autograder import limits
-from autograder import regrade as regrade_module
+from autograder.base import limits
+from autograder.regrade import job as regrade_module
 from autograder.cli import main
-from autograder.export import ExportError, GradedSubmission, Submitter, iso_timestamp, read_export
-from autograder.grade import Paths, run
-from autograder.key import AnswerKey, write_cache
-from autograder.regrade import (
+from autograder.regrade.gradescope_export import ExportError, GradedSubmission, Submitter, iso_timestamp, read_export
+from autograder.grading.run import Paths, run
+from autograder.grading.key import AnswerKey, write_cache
+from autograder.regrade.job import (
     NO_ANSWERS, WORKER_DEATH, Interrupted, OutdirError, regrade,
 )
-from autograder.rubric import load_rubric
-from autograder.tables import LATE_FACTOR, review_groups
+from autograder.grading.rubric import load_rubric
+from autograder.regrade.tables import LATE_FACTOR, review_groups
 from conftest import SAMPLES
 from export_fixture import build_export
 from test_results import KEY

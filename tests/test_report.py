@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import report
-from autograder.export import GradedSubmission, Submitter
-from autograder.grade import Paths, run
-from autograder.gradescope import crash_json
-from autograder.key import compile_key, load_key
-from autograder.rubric import load_rubric
-from autograder.samples import sample_folders
+from autograder.regrade import report_page as report
+from autograder.regrade.gradescope_export import GradedSubmission, Submitter
+from autograder.grading.run import Paths, run
+from autograder.grading.results_json import crash_json
+from autograder.authoring.compile import cached_or_compiled, compile_key
+from autograder.grading.rubric import load_rubric
+from autograder.authoring.samples import sample_folders
 from conftest import REPO, SAMPLES
 
 RUBRIC = REPO / "rubric" / "hw5.yaml"
@@ -32,7 +32,7 @@ RING = {"q1a.total_params": "9999", "q1b.pool_output": "16x29x29", "q2a.convolut
 
 @pytest.fixture(scope="module")
 def key():
-    return load_key(load_rubric(RUBRIC))
+    return cached_or_compiled(load_rubric(RUBRIC))
 
 
 def grade(key, folder: Path, results: Path, submission_id: str, *people: tuple[str, str]) -> GradedSubmission:

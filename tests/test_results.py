@@ -10,11 +10,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder import grade as grade_module
-from autograder.grade import Paths, run
-from autograder.key import compile_key
-from autograder.rubric import load_rubric
-from autograder.samples import sample_folders
+from autograder.grading import run as grade_module
+from autograder.grading.run import Paths, run
+from autograder.authoring.compile import cached_or_compiled, compile_key
+from autograder.grading.rubric import load_rubric
+from autograder.authoring.samples import sample_folders
 from conftest import SAMPLES
 from test_rubric import HW5, write_variant
 
@@ -25,7 +25,7 @@ KEY = compile_key(load_rubric(HW5))
 def grade(tmp_path: Path, sample: Path, rubric: Path = HW5, key=KEY) -> tuple[dict, str]:
     paths = Paths(sample / "submission", sample / "submission_metadata.json", tmp_path / "results" / "results.json")
     log = io.StringIO()
-    data = run(rubric, paths, stream=log, key=key)
+    data = run(rubric, paths, stream=log, key=key, key_loader=cached_or_compiled)
     assert json.loads(paths.results.read_text(encoding="utf-8")) == data
     return data, log.getvalue()
 

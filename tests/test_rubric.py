@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.key import CompileError, compile_key
-from autograder.rubric import RubricError, load_rubric
+from autograder.authoring.compile import CompileError, compile_key
+from autograder.grading.rubric import RubricError, load_rubric
 from reference.conv import convolution, cross_correlation
 
 HW5 = Path(__file__).resolve().parent.parent / "rubric" / "hw5.yaml"

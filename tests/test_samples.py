@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from autograder.samples import compare, sample_folders
+from autograder.authoring.samples import compare, sample_folders
 from conftest import REPO, SAMPLES, autograder_root, checkout_env
 
 HW5_SAMPLES = sample_folders(SAMPLES / "hw5")

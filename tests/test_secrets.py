@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import grade as grade_module
-from autograder.grade import Paths, run
+from autograder.grading import run as grade_module
+from autograder.grading.run import Paths, run
 from hostile import visible_text
 from test_results import KEY
 

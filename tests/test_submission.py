@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from autograder import limits
-from autograder.parse import MISSING, READ, UNREADABLE, normalise_key, parse_submission
-from autograder.rubric import load_rubric
-from autograder.submission import Refused, read_submission
+from autograder.base import limits
+from autograder.grading.readings import MISSING, READ, UNREADABLE, normalise_key, parse_submission
+from autograder.grading.rubric import load_rubric
+from autograder.grading.submission import Refused, read_submission
 from test_rubric import HW5
 
 RUBRIC = load_rubric(HW5)

@@ -10,10 +10,10 @@ import pytest
 
 from autograder.answers.reading import show_number
 from autograder.cli import main
-from autograder.grade import Paths, run
-from autograder.key import load_key
-from autograder.rubric import load_rubric
-from autograder.template import answers_template
+from autograder.grading.run import Paths, run
+from autograder.authoring.compile import cached_or_compiled
+from autograder.grading.rubric import load_rubric
+from autograder.authoring.template import answers_template
 from conftest import REPO
 
 HW5 = REPO / "rubric" / "hw5.yaml"
@@ -21,7 +21,7 @@ HW5 = REPO / "rubric" / "hw5.yaml"
 
 @pytest.fixture(scope="module")
 def key():
-    return load_key(load_rubric(HW5))
+    return cached_or_compiled(load_rubric(HW5))
 
 
 def correct_answers(key) -> dict[str, str]:

@@ -12,7 +12,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from autograder import limits
+from autograder.base import limits
 from autograder.answers import reading
 from autograder.answers.reading import NotRead
 

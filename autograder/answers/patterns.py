@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from autograder import limits
+from autograder.base import limits
 from autograder.answers.base import BadOptions, Unreadable
 from autograder.answers.reading import excerpt
 

@@ -4,7 +4,7 @@ Students write numbers in many notations: a Unicode minus from a word
 processor, LaTeX pasted from Overleaf, thousands separators, full-width
 digits from an input method. These helpers reduce that variety to plain
 text and read one number exactly, as a Fraction. Every step is linear in the
-input and bounded by autograder.limits, because input is hostile until read:
+input and bounded by autograder.base.limits, because input is hostile until read:
 no eval, and int() only ever sees a string whose length was checked.
 """
 
@@ -16,7 +16,7 @@ import reprlib
 from fractions import Fraction
 from typing import Any, Callable, Mapping
 
-from autograder import limits
+from autograder.base import limits
 from autograder.answers.base import BadOptions, Unreadable, quote
 
 

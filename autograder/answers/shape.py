@@ -11,7 +11,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
-from autograder import limits
+from autograder.base import limits
 from autograder.answers import reading
 from autograder.answers.base import BadOptions
 from autograder.answers.reading import NotRead

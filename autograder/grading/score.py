@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from autograder.judge import Verdict
-from autograder.late import Lateness
-from autograder.parse import ParsedSubmission
-from autograder.rubric import Part, Rubric
-from autograder.submission import Submission
+from autograder.grading.judge import Verdict
+from autograder.grading.late import Lateness
+from autograder.grading.readings import ParsedSubmission
+from autograder.grading.rubric import Part, Rubric
+from autograder.grading.submission import Submission
 
 
 @dataclass(frozen=True)

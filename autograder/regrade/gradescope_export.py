@@ -33,9 +33,9 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from autograder import limits
-from autograder.late import read_metadata
-from autograder.submission import _EventParser  # the answer files' YAML event parser: libyaml's when there
+from autograder.base import limits
+from autograder.grading.late import read_metadata
+from autograder.grading.submission import _EventParser  # the answer files' YAML event parser: libyaml's when there
 
 METADATA_YAML = "submission_metadata.yml"
 METADATA_JSON = "submission_metadata.json"

@@ -1,33 +1,28 @@
-"""Stage 2: Rubric -> AnswerKey. The reference solvers run here, once per rubric.
+"""The key compiler: Rubric -> AnswerKey, running the reference solvers (numpy, sympy) once.
 
 Each part gets its correct value, and each mistake the values it produces.
 A part whose answer uses another part's answer ("@q1a.layer1_output") also
 gets formulas: the same solver call with the referenced answers left as
-symbols. Grading evaluates those on the student's own earlier answers, which
-is error carried forward, without importing sympy.
-
-The computed values can be cached as JSON beside the rubric (see
-`write_cache`); a cache is used only when both the rubric's hash and the
-engine's fingerprint match, so a stale key is never graded with.
+symbols, stored as trees that grading evaluates on the student's own
+earlier answers without importing sympy (see grading/formula.py). This is
+the only place solvers run; the result is cached beside the rubric
+(grading/key.py) so that grading never compiles.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
-import json
-from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Mapping
 
-from autograder import formula
-from autograder.atomic import write_text_atomic
-from autograder.fingerprint import engine_fingerprint
-from autograder.rubric import Mistake, Part, Rubric, SolverCall, did_you_mean
+from autograder.base.fingerprint import engine_fingerprint
+from autograder.grading import formula
+from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key
+from autograder.grading.rubric import Mistake, Part, Rubric, SolverCall, did_you_mean
 
 
-class CompileError(Exception):
+class CompileError(KeyUnavailable):
     """A solver call in the rubric failed: names the part, the mistake and the cause."""
 
     def __init__(self, message: str, part_id: str | None = None, mistake_id: str | None = None):
@@ -36,135 +31,9 @@ class CompileError(Exception):
         self.missing_part: str | None = None  # set when a "@part.id" reference names no part
 
 
-@dataclass(frozen=True)
-class Formula:
-    """A solver result as trees over the referenced parts' values.
-
-    `refs` lists (part id, arity): arity None for a number, n for an
-    n-tuple whose items are the symbols "part[0]" ... "part[n-1]".
-    """
-
-    components: tuple
-    scalar: bool
-    refs: tuple
-
-    def evaluate(self, answers: Mapping[str, Any]) -> Any | None:
-        """The result on these answers, as plain data; None where they don't fit."""
-        values: dict[str, Any] = {}
-        for part_id, arity in self.refs:
-            answer = answers.get(part_id)
-            if arity is None:
-                if not isinstance(answer, (int, Fraction)):
-                    return None
-                values[part_id] = answer
-            else:
-                if not (isinstance(answer, tuple) and len(answer) == arity
-                        and all(isinstance(item, (int, Fraction)) for item in answer)):
-                    return None
-                values.update({f"{part_id}[{i}]": item for i, item in enumerate(answer)})
-        try:
-            results = [formula.evaluate(tree, values) for tree in self.components]
-        except (ZeroDivisionError, OverflowError):
-            return None
-        plain = [int(r) if r.denominator == 1 else f"{r.numerator}/{r.denominator}" for r in results]
-        return plain[0] if self.scalar else plain
-
-    def to_json(self) -> dict:
-        return {"components": list(self.components), "scalar": self.scalar, "refs": [list(ref) for ref in self.refs]}
-
-    @classmethod
-    def from_json(cls, data: Mapping) -> Formula:
-        return cls(tuple(data["components"]), data["scalar"], tuple((ref[0], ref[1]) for ref in data["refs"]))
-
-
-@dataclass(frozen=True)
-class MistakeKey:
-    mistake: Mistake
-    values: tuple          # answer-type values, computed on the key
-    formulas: tuple        # Formula per variant, relative to the student's earlier answers
-
-
-@dataclass(frozen=True)
-class PartKey:
-    part: Part
-    correct: Any
-    ecf: Formula | None
-    mistakes: tuple[MistakeKey, ...]
-
-
-@dataclass(frozen=True)
-class AnswerKey:
-    rubric: Rubric
-    parts: tuple[PartKey, ...]
-    engine: str
-
-    def to_json(self) -> dict:
-        return {
-            "rubric_sha256": self.rubric.sha256,
-            "engine": self.engine,
-            "parts": {
-                key.part.id: {
-                    "correct": key.part.answer_type.to_key(key.correct),
-                    "ecf": key.ecf.to_json() if key.ecf else None,
-                    "mistakes": {
-                        m.mistake.id: {
-                            "values": [key.part.answer_type.to_key(v) for v in m.values],
-                            "formulas": [f.to_json() for f in m.formulas],
-                        }
-                        for m in key.mistakes
-                    },
-                }
-                for key in self.parts
-            },
-        }
-
-    @classmethod
-    def from_json(cls, rubric: Rubric, data: Mapping) -> AnswerKey:
-        parts = []
-        for part in rubric.parts:
-            entry = data["parts"][part.id]
-            from_key = part.answer_type.from_key
-            parts.append(PartKey(
-                part=part,
-                correct=from_key(entry["correct"]),
-                ecf=Formula.from_json(entry["ecf"]) if entry["ecf"] else None,
-                mistakes=tuple(
-                    MistakeKey(
-                        mistake=m,
-                        values=tuple(from_key(v) for v in entry["mistakes"][m.id]["values"]),
-                        formulas=tuple(Formula.from_json(f) for f in entry["mistakes"][m.id]["formulas"]),
-                    )
-                    for m in part.mistakes
-                ),
-            ))
-        return cls(rubric, tuple(parts), data["engine"])
-
-
-def cache_path(rubric: Rubric) -> Path:
-    return Path(rubric.path).with_suffix(".key.json")
-
-
-def load_key(rubric: Rubric) -> AnswerKey:
-    """The compiled key: from the cache when it is current, else compiled now."""
+def cached_or_compiled(rubric: Rubric) -> AnswerKey:
+    """The key cached beside the rubric when it is current, else compiled now."""
     return cached_key(rubric) or compile_key(rubric)
-
-
-def cached_key(rubric: Rubric) -> AnswerKey | None:
-    """The key cached beside the rubric, if it was compiled from this rubric by this engine."""
-    try:
-        data = json.loads(cache_path(rubric).read_text(encoding="utf-8"))
-        if data.get("rubric_sha256") == rubric.sha256 and data.get("engine") == engine_fingerprint():
-            return AnswerKey.from_json(rubric, data)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no usable cache: as if there were none
-    return None
-
-
-def write_cache(key: AnswerKey) -> Path:
-    """Write the key's JSON atomically, so a reader never sees half a file."""
-    target = cache_path(key.rubric)
-    write_text_atomic(target, json.dumps(key.to_json(), sort_keys=True, indent=1))
-    return target
 
 
 def compile_key(rubric: Rubric, errors: list[CompileError] | None = None) -> AnswerKey:
@@ -238,9 +107,9 @@ class _Compiler:
         )
         try:
             if isinstance(result, (list, tuple)):
-                return Formula(tuple(formula.from_sympy(_sympify(item)) for item in result), False, refs)
-            return Formula((formula.from_sympy(_sympify(result)),), True, refs)
-        except formula.NotAFormula as exc:
+                return Formula(tuple(from_sympy(_sympify(item)) for item in result), False, refs)
+            return Formula((from_sympy(_sympify(result)),), True, refs)
+        except NotAFormula as exc:
             raise CompileError(f"{where}: cannot carry errors forward through this solver's result: {exc}") from None
 
     def value(self, part: Part, call: SolverCall, overrides: Mapping, where: str) -> Any:
@@ -370,3 +239,29 @@ def solve_variation(rubric: Rubric, part: Part, params: Mapping[str, Any], args:
     where = f"part {part.id}, variation"
     compiler = _Compiler(rubric, SOLVERS)
     return compiler.typed(part, compiler.value(part, SolverCall(solver, args, params), params, where), where)
+
+
+class NotAFormula(ValueError):
+    """A sympy expression uses something the tree grammar cannot hold."""
+
+
+def from_sympy(expr) -> formula.Tree:
+    import sympy
+
+    if isinstance(expr, sympy.Integer):
+        return int(expr)
+    if isinstance(expr, sympy.Rational):
+        return ["frac", int(expr.p), int(expr.q)]
+    if isinstance(expr, sympy.Symbol):
+        return ["sym", expr.name]
+    if isinstance(expr, sympy.Add):
+        return ["add", *(from_sympy(arg) for arg in expr.args)]
+    if isinstance(expr, sympy.Mul):
+        return ["mul", *(from_sympy(arg) for arg in expr.args)]
+    if isinstance(expr, sympy.Pow) and isinstance(expr.exp, sympy.Integer):
+        return ["pow", from_sympy(expr.base), int(expr.exp)]
+    if isinstance(expr, sympy.floor):
+        return ["floor", from_sympy(expr.args[0])]
+    if isinstance(expr, sympy.ceiling):
+        return ["ceil", from_sympy(expr.args[0])]
+    raise NotAFormula(f"cannot store {expr} ({type(expr).__name__}) as a formula")

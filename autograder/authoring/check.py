@@ -25,14 +25,15 @@ from typing import Any, Iterator
 
 from autograder.answers.base import Unreadable
 from autograder.answers.text import TextValue
-from autograder.judge import CORRECT, ECF, Verdict, judge, judge_all
-from autograder.key import AnswerKey, CompileError, PartKey, cached_key, compile_key
-from autograder.parse import READ, Reading, normalise_key, parse_submission
-from autograder.rubric import Rubric, RubricError, did_you_mean, load_rubric
-from autograder.submission import Submission
-from autograder.yaml_marks import YamlSyntaxError, load_with_marks
+from autograder.grading.judge import CORRECT, ECF, Verdict, judge, judge_all
+from autograder.authoring.compile import CompileError, compile_key
+from autograder.grading.key import AnswerKey, PartKey, cached_key
+from autograder.grading.readings import READ, Reading, normalise_key, parse_submission
+from autograder.grading.rubric import Rubric, RubricError, did_you_mean, load_rubric
+from autograder.grading.submission import Submission
+from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "rubric.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "rubric.schema.json"
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
 

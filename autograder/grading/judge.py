@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from autograder.answers.base import Unreadable
-from autograder.key import AnswerKey, Formula, PartKey
-from autograder.parse import READ, ParsedSubmission, Reading
+from autograder.grading.key import AnswerKey, Formula, PartKey
+from autograder.grading.readings import READ, ParsedSubmission, Reading
 
 CORRECT, ECF, MISTAKE, WRONG = "correct", "ecf", "mistake", "wrong"
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
-from autograder.rubric import LatePolicy
+from autograder.grading.rubric import LatePolicy
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograder.answers.base import Unreadable, quote
-from autograder.rubric import Rubric
-from autograder.submission import Refused, Submission
+from autograder.grading.rubric import Rubric
+from autograder.grading.submission import Refused, Submission
 
 READ, UNREADABLE, MISSING = "read", "unreadable", "missing"
 

@@ -27,9 +27,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from autograder.atomic import write_text_atomic
-from autograder.export import GradedSubmission
-from autograder.rubric import Part, Rubric
+from autograder.base.atomic import write_text_atomic
+from autograder.regrade.gradescope_export import GradedSubmission
+from autograder.grading.rubric import Part, Rubric
 
 # Excel shows at most this many characters in a cell; a longer list of submission ids is cut with a count.
 _CELL_CHARACTERS = 32_000

@@ -20,8 +20,8 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from autograder.answers.base import Unreadable
-from autograder.key import CompileError, solve_variation
-from autograder.rubric import Part, Rubric
+from autograder.authoring.compile import CompileError, solve_variation
+from autograder.grading.rubric import Part, Rubric
 
 VARIATIONS_TRIED = 200   # bounds the solver calls per part
 SUGGESTIONS_SHOWN = 3    # mistake entries shown per answer

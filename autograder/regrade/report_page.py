@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 
-from autograder.atomic import write_text_atomic
-from autograder.export import GradedSubmission
-from autograder.key import AnswerKey
-from autograder.rubric import Part, Rubric
-from autograder.suggest import suggest_mistakes
+from autograder.base.atomic import write_text_atomic
+from autograder.regrade.gradescope_export import GradedSubmission
+from autograder.grading.key import AnswerKey
+from autograder.grading.rubric import Part, Rubric
+from autograder.regrade.suggest import suggest_mistakes
 
 # A wrong answer is "rare" when at most this many submissions give it: few
 # enough that several shared ones are unlikely to be coincidence, and enough

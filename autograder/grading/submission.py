@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from autograder import limits
+from autograder.base import limits
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 _SKIPPED_DIRS = {"__macosx", ".git", "__pycache__"}

@@ -30,9 +30,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from autograder.answers.base import quote
-from autograder.atomic import write_text_atomic
-from autograder.parse import MISSING, READ, UNREADABLE
-from autograder.score import GradeResult, PartScore
+from autograder.base.atomic import write_text_atomic
+from autograder.grading.readings import MISSING, READ, UNREADABLE
+from autograder.grading.score import GradeResult, PartScore
 
 PART_VISIBILITY = "after_due_date"
 OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}

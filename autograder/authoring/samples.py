@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grade import Paths, run
-from autograder.key import AnswerKey
+from autograder.grading.run import Paths, run
+from autograder.grading.key import AnswerKey
 
 TOLERANCE = 1e-6
 

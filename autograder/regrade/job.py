@@ -38,17 +38,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
-from autograder.atomic import write_text_atomic
-from autograder.export import (
+from autograder.base.atomic import write_text_atomic
+from autograder.regrade.gradescope_export import (
     METADATA_JSON, Export, ExportedSubmission, ExportError, GradedSubmission, read_export,
 )
-from autograder.gradescope import crash_json, write_json
-from autograder.grade import STAFF_ERROR, Paths, run
-from autograder.key import AnswerKey
-from autograder.parse import READ, ParsedSubmission, parse_submission
-from autograder.rubric import Rubric
-from autograder.submission import read_submission
-from autograder.tables import (
+from autograder.grading.results_json import crash_json, write_json
+from autograder.grading.run import STAFF_ERROR, Paths, run
+from autograder.grading.key import AnswerKey
+from autograder.grading.readings import READ, ParsedSubmission, parse_submission
+from autograder.grading.rubric import Rubric
+from autograder.grading.submission import read_submission
+from autograder.regrade.tables import (
     late_factor, part_tests, read_results, write_changes, write_grades, write_review,
 )
 
@@ -177,7 +177,7 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
                 "review.csv": write_review(outdir / "review.csv", key.rubric, graded)}
         if previous is not None:
             rows["changes.csv"] = write_changes(outdir / "changes.csv", key.rubric, read_results(previous), graded)
-        from autograder.report import write_report  # matplotlib: only now, after the workers are gone
+        from autograder.regrade.report_page import write_report  # matplotlib: only now, after the workers are gone
 
         write_report(key, graded, outdir / "report.html")
     finally:

@@ -2,7 +2,7 @@
 
 Everything an author can get wrong is caught here, with the file, line,
 part and field, before any student is graded. Nothing is computed here:
-solver calls are only recorded, compiled later by `key.compile_key`.
+solver calls are only recorded, compiled later by `authoring.compile.compile_key`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from autograder.answers import ANSWER_TYPES
 from autograder.answers.base import AnswerType, BadOptions
-from autograder.yaml_marks import YamlSyntaxError, load_with_marks
+from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
 # Literal answers are only allowed where no solver can compute the value:
 # the whole point of the rubric is that numbers come from the solvers.

@@ -10,7 +10,7 @@ missing, never as unreadable.
 from __future__ import annotations
 
 from autograder.answers.reading import show_number
-from autograder.rubric import Part, Rubric
+from autograder.grading.rubric import Part, Rubric
 
 # Free text often holds ": ", which ends a plain YAML value and makes the whole
 # file unreadable; a folded block (">-", the text on the indented lines below)

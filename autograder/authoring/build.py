@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from autograder.key import AnswerKey, load_key, write_cache
-from autograder.rubric import Rubric, load_rubric
-from autograder.samples import NoSamples, SampleOutcome, compare, samples_for
+from autograder.authoring.compile import cached_or_compiled
+from autograder.grading.key import AnswerKey, write_cache
+from autograder.grading.rubric import Rubric, load_rubric
+from autograder.authoring.samples import NoSamples, SampleOutcome, compare, samples_for
 
 # The checkout whose code is running: the zip must hold the very sources the
 # key's engine fingerprint was computed from (see fingerprint.py).
-CHECKOUT = Path(__file__).resolve().parent.parent
+CHECKOUT = Path(__file__).resolve().parents[2]
 SCRIPTS = ("run_autograder", "setup.sh")
 TOP_FILES = ("pyproject.toml", "README.md")
 SOURCE_PACKAGES = ("autograder", "reference")
@@ -81,7 +82,7 @@ def build(rubric_path: str | Path, out_dir: str | Path = "dist", samples: str | 
     except NoSamples as exc:
         raise BuildError(f"{exc}: a zip is kept only once samples grade as expected in it "
                          "(name another folder with --samples)") from None
-    key = load_key(rubric)
+    key = cached_or_compiled(rubric)
     entries = zip_entries(rubric, write_cache(key))
     target = Path(out_dir) / zip_name(rubric)
     target.parent.mkdir(parents=True, exist_ok=True)

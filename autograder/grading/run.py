@@ -34,16 +34,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Mapping, TextIO
 
-from autograder import limits
-from autograder.fingerprint import engine_fingerprint
-from autograder.gradescope import crash_json, results_json, write_json
-from autograder.judge import judge_all
-from autograder.key import AnswerKey, CompileError, load_key
-from autograder.late import Lateness, assess_lateness, read_metadata
-from autograder.parse import parse_submission
-from autograder.rubric import Rubric, RubricError, load_rubric
-from autograder.score import GradeResult, score
-from autograder.submission import read_submission
+from autograder.base import limits
+from autograder.base.fingerprint import engine_fingerprint
+from autograder.grading.results_json import crash_json, results_json, write_json
+from autograder.grading.judge import judge_all
+from autograder.grading.key import AnswerKey, KeyUnavailable, load_key
+from autograder.grading.late import Lateness, assess_lateness, read_metadata
+from autograder.grading.readings import parse_submission
+from autograder.grading.rubric import Rubric, RubricError, load_rubric
+from autograder.grading.score import GradeResult, score
+from autograder.grading.submission import read_submission
 
 _SAVED = "Your submission is saved; the course staff have been told and will regrade it."
 STAFF_ERROR = ("The autograder could not grade this submission because of a problem on the course's side, "
@@ -102,8 +102,13 @@ def _lateness(rubric: Rubric, paths: Paths, log: Callable[[str], None], metadata
 
 def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key: AnswerKey | None = None,
         *, time_limit: float | None = None, metadata: Mapping | None = None,
-        on_graded: Callable[[GradeResult], None] | None = None) -> dict:
+        on_graded: Callable[[GradeResult], None] | None = None,
+        key_loader: Callable[[Rubric], AnswerKey] = load_key) -> dict:
     """Load the rubric and key (unless given), grade, and write results.json whatever happens.
+
+    `key_loader` gets the key of a loaded rubric: by default the compiled key
+    beside it (grading never runs the solvers); the CLI passes one that
+    compiles a missing key, for a checkout.
 
     `time_limit` is in seconds, by default limits.MAX_SECONDS_PER_SUBMISSION.
     A class regrade gives `metadata` (Gradescope's, from its export) instead of
@@ -123,7 +128,7 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
             try:
                 rubric = key.rubric if key else load_rubric(rubric_path)
                 max_score, extra["rubric_sha256"] = rubric.total_points, rubric.sha256
-                key = key or load_key(rubric)
+                key = key or key_loader(rubric)
                 result = grade_submission(key, paths, log, metadata)
                 if on_graded is not None:
                     on_graded(result)
@@ -139,7 +144,7 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
                 log(f"TIME LIMIT: grading stopped after {seconds:g} s (limits.MAX_SECONDS_PER_SUBMISSION). "
                     f"It was at:\n{where}")
                 data = crash_json(TIME_LIMIT_ERROR.format(seconds=seconds), max_score, {**extra, "error": "time_limit"})
-        except (RubricError, CompileError) as exc:
+        except (RubricError, KeyUnavailable) as exc:
             log(f"RUBRIC ERROR (fix the rubric, then rerun the autograder): {exc}")
             data = crash_json(STAFF_ERROR, max_score, {**extra, "error": "rubric"})
         except Exception:  # an engine bug must still leave the student a valid result
