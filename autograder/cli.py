@@ -103,11 +103,13 @@ def _load(rubric_path: str):
 
 def _grade(args) -> int:
     from autograder.authoring.compile import cached_or_compiled
+    from autograder.grading.outcomes import Failure
+    from autograder.grading.results_json import WrittenResult
     from autograder.grading.run import Paths, autograder_root, run
 
     root = Path(args.root) if args.root else autograder_root()
     data = run(args.rubric, Paths.under(root), key_loader=cached_or_compiled)
-    return 1 if data.get("extra_data", {}).get("error") == "rubric" else 0
+    return 1 if WrittenResult.from_json(data).failure is Failure.RUBRIC else 0
 
 
 def _compile(args) -> int:
@@ -172,12 +174,29 @@ def _samples(args) -> int:
 
 
 def _regrade(args) -> int:
-    from autograder.regrade.job import regrade_command
+    from autograder.regrade.gradescope_export import ExportError
+    from autograder.regrade.job import Interrupted, OutdirError, regrade
 
     key = _load(args.rubric)
     if key is None:
         return 1
-    return regrade_command(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
+    try:
+        report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
+    except OutdirError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ExportError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Interrupted as exc:
+        print(f"interrupted: {exc.done} of {exc.total} submissions graded and kept in {args.outdir}; "
+              "run the same command again to grade the rest", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("interrupted before any submission was graded", file=sys.stderr)
+        return 130
+    print(report.summary())
+    return report.exit_code
 
 
 def _positive_int(text: str) -> int:

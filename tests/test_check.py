@@ -105,7 +105,7 @@ def test_examples_are_graded_as_a_real_answer_file_would_be(tmp_path):
             (root / "submission" / "answers.yaml").write_text(yaml.safe_dump({question: {name: example.answer}}))
             results = run(TINY, Paths.under(root), stream=open(root / "log.txt", "w"), key=key)
             graded = next(t["extra_data"] for t in results["tests"] if t.get("extra_data", {}).get("part") == part.id)
-            assert (graded["verdict"], graded["mistake"]) == (verdict.kind, verdict.mistake)
+            assert (graded["verdict"], graded["mistake"]) == (verdict.outcome, verdict.mistake)
 
 
 def test_the_schema_is_valid_and_accepts_the_course_rubrics():

@@ -32,17 +32,17 @@ def verdicts(tmp_path, text: str) -> dict:
 ])
 def test_error_carried_forward_chain(tmp_path, layer1, layer2, pool, expected):
     found = verdicts(tmp_path, f"q1a:\n  layer1_output: {layer1}\n  layer2_output: {layer2}\nq1b:\n  pool_output: {pool}\n")
-    got = [(found[p].kind, found[p].mistake) for p in ("q1a.layer1_output", "q1a.layer2_output", "q1b.pool_output")]
+    got = [(found[p].outcome, found[p].mistake) for p in ("q1a.layer1_output", "q1a.layer2_output", "q1b.pool_output")]
     assert got == expected
 
 
 def test_absurd_earlier_answers_never_crash_the_judge(tmp_path):
     # From 8x2x2 the relative pad0 reading of layer 2 is 16 x -2 x -2, which is no shape: skipped, not a crash.
     found = verdicts(tmp_path, "q1a:\n  layer1_output: 8x2x2\n  layer2_output: 16x0x0\nq1b:\n  pool_output: 16x1x1\n")
-    assert found["q1a.layer2_output"].kind == "ecf"
-    assert found["q1b.pool_output"].kind == "wrong"
+    assert found["q1a.layer2_output"].outcome == "ecf"
+    assert found["q1b.pool_output"].outcome == "wrong"
     found = verdicts(tmp_path / "again", "q1a:\n  layer1_output: 8x1x1\n  layer2_output: 16x0x0\n")
-    assert found["q1a.layer2_output"].kind == "wrong"
+    assert found["q1a.layer2_output"].outcome == "wrong"
 
 
 def test_ecf_feedback_quotes_the_earlier_answer(tmp_path):
@@ -61,4 +61,4 @@ def test_ecf_feedback_quotes_the_earlier_answer(tmp_path):
 ])
 def test_cross_correlation_readings(tmp_path, matrix, kind, mistake, credit):
     verdict = verdicts(tmp_path, f"q2a:\n  cross_correlation: '{matrix}'\n")["q2a.cross_correlation"]
-    assert (verdict.kind, verdict.mistake, verdict.credit) == (kind, mistake, credit)
+    assert (verdict.outcome, verdict.mistake, verdict.credit) == (kind, mistake, credit)

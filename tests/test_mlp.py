@@ -17,6 +17,7 @@ import subprocess
 import pytest
 import sympy
 
+from autograder.grading.results_json import WrittenResult
 from autograder.authoring.check import grade_example
 from autograder.authoring.compile import compile_key
 from autograder.grading.rubric import load_rubric
@@ -242,7 +243,7 @@ def test_every_example_in_the_rubric_grades_as_declared(key):
     for part in key.rubric.parts:
         for example in part.examples:
             verdict = grade_example(key, part.id, example.answer, dict(example.given))
-            assert (verdict.mistake or verdict.kind) == (example.mistake or example.verdict), (part.id, example.answer)
+            assert (verdict.mistake or verdict.outcome) == (example.mistake or example.verdict), (part.id, example.answer)
             if example.credit is not None:
                 assert verdict.credit == example.credit, (part.id, example.answer)
 
@@ -272,7 +273,7 @@ def test_sample_grades_as_expected_through_run_autograder(sample, image, tmp_pat
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     assert results["extra_data"]["rubric"] == "mlp", completed.stdout
     expected = json.loads((sample / "expected.json").read_text(encoding="utf-8"))
-    assert compare(results, expected) == (), completed.stdout
+    assert compare(WrittenResult.from_json(results), expected) == (), completed.stdout
 
 
 def test_the_homework_text_states_the_rubric_parameters():

@@ -29,7 +29,7 @@ from autograder.grading import submission
 from autograder.answers.base import Unreadable
 from autograder.answers.reading import show_number
 from autograder.grading.judge import judge_all
-from autograder.grading.readings import READ, parse_submission
+from autograder.grading.readings import parse_submission
 from autograder.grading.submission import Refused, read_submission
 from hostile import FRAGMENTS, LOOKALIKE_DIGITS, MINUS_SIGNS, examples, place
 from test_results import KEY
@@ -233,8 +233,8 @@ def test_correct_answers_in_any_notation_and_encoding_get_full_credit(data, form
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / f"answers.{form}").write_bytes(encoded(text, encoding))
         parsed = parse_submission(read_submission(folder), RUBRIC)
-    assert [reading.status for reading in parsed.readings] == [READ] * len(RUBRIC.parts), parsed
-    assert {verdict.kind for verdict in judge_all(KEY, parsed)} == {"correct"}
+    assert all(reading.read for reading in parsed.readings), parsed
+    assert {verdict.outcome for verdict in judge_all(KEY, parsed)} == {"correct"}
 
 
 # --- File discovery --------------------------------------------------------------

@@ -18,12 +18,14 @@ import pytest
 from autograder.base import limits
 from autograder.regrade import job as regrade_module
 from autograder.cli import main
-from autograder.regrade.gradescope_export import ExportError, GradedSubmission, Submitter, iso_timestamp, read_export
+from autograder.grading.results_json import WrittenResult
+from autograder.regrade.gradescope_export import ExportError, Submitter, iso_timestamp, read_export
+from autograder.regrade.graded import GradedSubmission
 from autograder.grading.run import Paths, run
 from autograder.grading.key import AnswerKey, write_cache
-from autograder.regrade.job import (
-    NO_ANSWERS, WORKER_DEATH, Interrupted, OutdirError, regrade,
-)
+from autograder.regrade.job import Interrupted, OutdirError, regrade
+
+NO_ANSWERS, WORKER_DEATH = "no answers read", "grading process died"  # as grades.csv's Flags column says them
 from autograder.grading.rubric import load_rubric
 from autograder.regrade.tables import LATE_FACTOR, review_groups
 from conftest import SAMPLES
@@ -346,7 +348,7 @@ def test_timestamps_become_what_the_container_gets(text, iso):
 
 
 def _graded(submission_id: str, text: str) -> GradedSubmission:
-    return GradedSubmission(submission_id, (), {"tests": []}, review_texts={"q3.reason": text})
+    return GradedSubmission(submission_id, (), WrittenResult.from_json({"tests": []}), review_texts={"q3.reason": text})
 
 
 def test_review_groups_join_identical_and_typo_apart_texts_only():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import html
 import io
@@ -16,9 +15,11 @@ import pytest
 import yaml
 
 from autograder.regrade import report_page as report
-from autograder.regrade.gradescope_export import GradedSubmission, Submitter
+from autograder.grading.outcomes import Failure, Outcome
+from autograder.grading.results_json import WrittenPart, WrittenResult, crash_json
 from autograder.grading.run import Paths, run
-from autograder.grading.results_json import crash_json
+from autograder.regrade.gradescope_export import Submitter
+from autograder.regrade.graded import GradedSubmission
 from autograder.authoring.compile import cached_or_compiled, compile_key
 from autograder.grading.rubric import load_rubric
 from autograder.authoring.samples import sample_folders
@@ -39,7 +40,7 @@ def grade(key, folder: Path, results: Path, submission_id: str, *people: tuple[s
     data = run(key.rubric.path, Paths(folder / "submission", folder / "submission_metadata.json", results),
                io.StringIO(), key=key)
     return GradedSubmission(submission_id, tuple(Submitter(name, sid, f"{sid}@example.edu") for name, sid in people),
-                            data)
+                            WrittenResult.from_json(data))
 
 
 def student(key, root: Path, submission_id: str, answers: dict, *people: tuple[str, str]) -> GradedSubmission:
@@ -57,12 +58,10 @@ def student(key, root: Path, submission_id: str, answers: dict, *people: tuple[s
 
 def with_read_as(submission: GradedSubmission, part_id: str, read_as: str, submission_id: str) -> GradedSubmission:
     """A copy whose answer to one part is a wrong one that displays as `read_as`."""
-    results = copy.deepcopy(dict(submission.results))
-    for test in results["tests"]:
-        if (test.get("extra_data") or {}).get("part") == part_id:
-            test["extra_data"].update(verdict="wrong", mistake=None, read_as=read_as, credit="0")
-            test["score"] = 0.0
-    return dataclasses.replace(submission, submission_id=submission_id, results=results)
+    parts = dict(submission.result.parts)
+    parts[part_id] = WrittenPart(part_id, 0.0, Outcome.WRONG, None, read_as)
+    return dataclasses.replace(submission, submission_id=submission_id,
+                               result=dataclasses.replace(submission.result, parts=parts))
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +79,10 @@ def graded(key, tmp_path_factory) -> list[GradedSubmission]:
         student(key, root, "no-plus-one-pool", {"q1b.pool_output": "16x30x30"}, ("Di Pool", "301")),
     ]
     found.append(with_read_as(found[0], "q1b.pool_params", SCRIPT, "script-answer"))
-    crash = crash_json("could not grade", key.rubric.total_points,
-                       {"engine": key.engine, "rubric_sha256": key.rubric.sha256, "error": "engine"})
-    found.append(GradedSubmission("crashed-1", (Submitter("Eve Crashed", "401", "401@example.edu"),), crash))
+    crash = crash_json("could not grade", Failure.ENGINE, key.rubric.total_points,
+                       {"engine": key.engine, "rubric_sha256": key.rubric.sha256})
+    found.append(GradedSubmission("crashed-1", (Submitter("Eve Crashed", "401", "401@example.edu"),),
+                                  WrittenResult.from_json(crash)))
     return found
 
 
@@ -136,8 +136,8 @@ def test_a_suggested_entry_pasted_into_the_rubric_recognises_the_answer(key, gra
     (tmp_path / "hw5.yaml").write_text(text, encoding="utf-8")
     new_key = compile_key(load_rubric(tmp_path / "hw5.yaml"))
     again = student(new_key, tmp_path, "pad2-again", {"q1a.layer1_output": "(8, 66, 66)"})
-    verdict = next(t["extra_data"] for t in again.results["tests"] if t.get("extra_data", {}).get("part") == "q1a.layer1_output")
-    assert (verdict["verdict"], verdict["mistake"]) == ("mistake", "conv1_pad_2")
+    verdict = again.result.parts["q1a.layer1_output"]
+    assert (verdict.outcome, verdict.mistake) == ("mistake", "conv1_pad_2")
 
 
 def test_shared_rare_answers_group_the_ring_and_state_the_threshold(key, graded, page):

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from autograder.grading.results_json import WrittenResult
 from autograder.authoring.samples import compare, sample_folders
 from conftest import REPO, SAMPLES, autograder_root, checkout_env
 
@@ -32,7 +33,7 @@ def test_sample_grades_as_expected(sample, image, tmp_path):
     root = autograder_root(tmp_path, image, sample)
     results, log = run_autograder(root, cwd=root)
     expected = json.loads((sample / "expected.json").read_text(encoding="utf-8"))
-    assert compare(results, expected) == (), log
+    assert compare(WrittenResult.from_json(results), expected) == (), log
 
 
 def test_run_from_a_checkout_in_any_folder(tmp_path):

@@ -7,7 +7,8 @@ import os
 import pytest
 
 from autograder.base import limits
-from autograder.grading.readings import MISSING, READ, UNREADABLE, normalise_key, parse_submission
+from autograder.grading.outcomes import Outcome
+from autograder.grading.readings import normalise_key, parse_submission
 from autograder.grading.rubric import load_rubric
 from autograder.grading.submission import Refused, read_submission
 from test_rubric import HW5
@@ -120,10 +121,10 @@ def test_one_bad_value_costs_only_its_part(tmp_path):
     submission = submit(tmp_path, {"answers.yaml": "q1a:\n  layer1_output: eight by sixty-four\n  total_params: 3,512\n"
                                                     "  total_params_again: 1\nq1b:\n  pool_params:\n"})
     parsed = parse_submission(submission, RUBRIC)
-    assert parsed.reading("q1a.layer1_output").status == UNREADABLE
+    assert parsed.reading("q1a.layer1_output").refusal is Outcome.UNREADABLE
     assert '"eight by sixty-four"' in parsed.reading("q1a.layer1_output").message
-    assert parsed.reading("q1a.total_params").status == READ
-    assert parsed.reading("q1b.pool_params").status == MISSING
+    assert parsed.reading("q1a.total_params").read
+    assert parsed.reading("q1b.pool_params").refusal is Outcome.MISSING
     assert "left blank" in parsed.reading("q1b.pool_params").message
     assert "q1a.layer2_output is missing" in parsed.reading("q1a.layer2_output").message
     assert parsed.ignored_keys == ("q1a.total_params_again",)

@@ -10,7 +10,7 @@ compiled answer key can be stored as JSON and compared without numpy/sympy.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 
 class Unreadable(Exception):
@@ -28,19 +28,22 @@ class BadOptions(ValueError):
 # A transform maps the correct value to another reading of it that the
 # author may declare as a mistake (e.g. a shape written channels-last).
 # It returns None where the reading does not exist for that value.
-Transform = Callable[[Any], Any]
+TransformFunction = Callable[[Any], Any]
 
 # A near miss compares the student's value with the correct one and returns
 # a count of how far off it is (e.g. wrong matrix entries), or None when the
 # comparison does not apply.
-NearMiss = Callable[[Any, Any], "int | None"]
+NearMissCounter = Callable[[Any, Any], "int | None"]
 
 
 class AnswerType(Protocol):
+    """What the rest of the engine may ask of an answer type; nothing outside answers/ looks inside a value."""
+
     name: str
     expected_form: str
-    transforms: Mapping[str, Transform]
-    near_misses: Mapping[str, NearMiss]
+    needs_review: bool                 # a TA reads every answer (free text): tagged for review, listed in review.csv
+    transforms: Mapping[str, TransformFunction]
+    near_misses: Mapping[str, NearMissCounter]
 
     def parse(self, raw: Any) -> Any:
         """Student input (str, or list/number from YAML/JSON) -> value; raises Unreadable."""
@@ -56,6 +59,45 @@ class AnswerType(Protocol):
 
     def show(self, value: Any) -> str:
         """The value as the student is shown it ("8 x 64 x 64")."""
+
+    def received(self, value: Any) -> str:
+        """How the submission check acknowledges a student's answer before the due date."""
+
+    def review_text(self, value: Any) -> str | None:
+        """The text a TA reads for this answer (free text), or None for a type no TA reviews."""
+
+    def answer_like(self, expected: Any) -> Any:
+        """A student's value that is exactly this expected value (the key of a text part is a set of concepts)."""
+
+    def mutations(self, expected: Any) -> Iterator[tuple[str, Any]]:
+        """Named near-variants of a correct value (a sign flipped, a dimension off by one...), for `check`.
+
+        None of them may be graded correct; a variant that is no value of
+        this type (a negative dimension) is left out."""
+
+
+class ExactAnswer:
+    """The shared half of an answer type the engine judges alone: no TA reads it, and its key is an answer."""
+
+    needs_review = False
+
+    def received(self, value: Any) -> str:
+        return self.show(value)
+
+    def review_text(self, value: Any) -> None:
+        return None
+
+    def answer_like(self, expected: Any) -> Any:
+        return expected
+
+
+def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """Mutations made on a value's key data, as values; data that is no value of the type is skipped."""
+    for name, data in named_data:
+        try:
+            yield name, answer_type.from_key(data)
+        except (Unreadable, ValueError, TypeError, ArithmeticError):
+            continue  # e.g. a shape of one dimension: no student can write it
 
 
 def quote(raw: Any, limit: int = 80) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from autograder.answers.base import Unreadable, quote
+from autograder.answers.base import ExactAnswer, Unreadable, quote
 from autograder.answers.patterns import affirmed, build_table, matching, read_text
 
 
-class ChoiceAnswer:
+class ChoiceAnswer(ExactAnswer):
+    """One option of a few, recognised by the author's patterns; the value is the option's id."""
+
     name = "choice"
     transforms: Mapping = {}
     near_misses: Mapping = {}
@@ -43,3 +45,6 @@ class ChoiceAnswer:
 
     def show(self, value: str) -> str:
         return self.labels[value]
+
+    def mutations(self, expected: str) -> Iterator[tuple[str, str]]:
+        return ((f"the choice {other}", other) for other in self.labels)

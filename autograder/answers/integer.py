@@ -10,16 +10,19 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from autograder.answers import reading
+from autograder.answers.base import ExactAnswer, keyed_mutations
 from autograder.answers.reading import NotRead
 
 
 _MAX_REPEATS = 3
 
 
-class IntegerAnswer:
+class IntegerAnswer(ExactAnswer):
+    """One number, read exactly; "3512.4" is read (and wrong), never rounded."""
+
     name = "integer"
     expected_form = 'one integer, e.g. "1234"'
     transforms = MappingProxyType({})
@@ -42,6 +45,11 @@ class IntegerAnswer:
 
     def show(self, value: Fraction) -> str:
         return reading.show_number(value)
+
+    def mutations(self, expected: Fraction) -> Iterator[tuple[str, Fraction]]:
+        slips = (("plus one", expected + 1), ("minus one", expected - 1), ("sign flipped", -expected),
+                 ("zero", Fraction(0)), ("doubled", 2 * expected))
+        return keyed_mutations(self, ((name, reading.key_number(number)) for name, number in slips))
 
 
 def _read(raw: Any) -> Fraction:

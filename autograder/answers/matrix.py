@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from autograder.base import limits
 from autograder.answers import reading
+from autograder.answers.base import ExactAnswer, keyed_mutations
 from autograder.answers.reading import NotRead
 
 Matrix = tuple[tuple[Fraction, ...], ...]
@@ -45,7 +46,9 @@ def _dimensions(matrix: Matrix) -> tuple[int, int]:
     return len(matrix), (len(matrix[0]) if matrix else 0)
 
 
-class MatrixAnswer:
+class MatrixAnswer(ExactAnswer):
+    """A matrix of exact numbers (Fractions), row by row."""
+
     name = "matrix"
     expected_form = 'rows of numbers, e.g. "[[1, -2], [3, 4]]" or one row per line'
     transforms = MappingProxyType({"transpose": _transpose})
@@ -69,6 +72,27 @@ class MatrixAnswer:
     def show(self, value: Matrix) -> str:
         rows = (", ".join(reading.show_number(x) for x in row) for row in value)
         return "[" + ", ".join(f"[{row}]" for row in rows) + "]"
+
+    def mutations(self, expected: Matrix) -> Iterator[tuple[str, Matrix]]:
+        return keyed_mutations(self, ((name, self.to_key(rows)) for name, rows in _slips(expected)))
+
+
+def _slips(matrix: Matrix) -> Iterator[tuple[str, list[list[Fraction]]]]:
+    rows = [list(row) for row in matrix]
+    yield "transposed", [list(column) for column in zip(*rows)]
+    yield "all signs flipped", [[-item for item in row] for row in rows]
+    yield "rows reversed", rows[::-1]
+    yield "columns reversed", [row[::-1] for row in rows]
+    yield "flipped (rotated 180°)", [row[::-1] for row in rows[::-1]]
+    for i, row in enumerate(rows):
+        for j, item in enumerate(row):
+            changed = [list(r) for r in rows]
+            changed[i][j] = item + 1
+            yield f"entry ({i + 1},{j + 1}) changed", changed
+            if item:
+                changed = [list(r) for r in rows]
+                changed[i][j] = -item
+                yield f"sign of entry ({i + 1},{j + 1}) flipped", changed
 
 
 def _read(raw: Any) -> Matrix:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from autograder.base import limits
 from autograder.answers import reading
-from autograder.answers.base import BadOptions
+from autograder.answers.base import BadOptions, ExactAnswer, keyed_mutations
 from autograder.answers.reading import NotRead
 
 Shape = tuple[int, ...]
@@ -33,7 +33,9 @@ def _drop_channels(shape: Shape) -> Shape | None:
     return shape[1:] if len(shape) >= 3 else None
 
 
-class ShapeAnswer:
+class ShapeAnswer(ExactAnswer):
+    """A tensor shape, dimensions in the order the homework asks for."""
+
     name = "shape"
     transforms = MappingProxyType(
         {"channels_last": _channels_last, "drop_channels": _drop_channels}
@@ -64,6 +66,18 @@ class ShapeAnswer:
 
     def show(self, value: Shape) -> str:
         return " x ".join(str(d) for d in value)
+
+    def mutations(self, expected: Shape) -> Iterator[tuple[str, Shape]]:
+        return keyed_mutations(self, _slips(list(expected)))
+
+
+def _slips(dimensions: list[int]) -> Iterator[tuple[str, list[int]]]:
+    for i, dimension in enumerate(dimensions):
+        for step in (1, -1):
+            yield f"dimension {i + 1} off by {step:+d}", dimensions[:i] + [dimension + step] + dimensions[i + 1:]
+    yield "reversed", dimensions[::-1]
+    yield "first dimension (channels) dropped", dimensions[1:]
+    yield "last dimension dropped", dimensions[:-1]
 
 
 def _read(raw: Any) -> Shape:

@@ -7,20 +7,25 @@ found in it; an expected value is the set of concepts that must all be there.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from autograder.answers.patterns import build_table, matching, read_text
 
 
 @dataclass(frozen=True)
 class TextValue:
+    """A student's text and the concepts found in it."""
+
     text: str
     concepts: frozenset[str]
 
 
 class TextAnswer:
+    """Free text: credited by the concepts it mentions, and always read by a TA."""
+
     name = "text"
     expected_form = "a sentence or two of text"
+    needs_review = True
     transforms: Mapping = {}
     near_misses: Mapping = {}
 
@@ -42,6 +47,18 @@ class TextAnswer:
 
     def same(self, student: TextValue, expected: frozenset[str]) -> bool:
         return expected <= student.concepts
+
+    def received(self, value: TextValue) -> str:
+        return f"received ({len(value.text)} characters)"
+
+    def review_text(self, value: TextValue) -> str:
+        return value.text
+
+    def answer_like(self, expected: frozenset[str]) -> TextValue:
+        return TextValue("", expected)
+
+    def mutations(self, expected: frozenset[str]) -> Iterator[tuple[str, TextValue]]:
+        return iter(())  # which wordings mean what is the author's patterns' business, and a TA's
 
     def show(self, value: TextValue) -> str:
         found = [label for concept_id, label in self.labels.items() if concept_id in value.concepts]

@@ -31,6 +31,7 @@ from typing import Callable
 
 from autograder.authoring.compile import cached_or_compiled
 from autograder.grading.key import AnswerKey, write_cache
+from autograder.grading.results_json import WrittenResult
 from autograder.grading.rubric import Rubric, load_rubric
 from autograder.authoring.samples import NoSamples, SampleOutcome, compare, samples_for
 
@@ -204,17 +205,17 @@ def grade_sample_in(source: Path, sample: Path, root: Path, engine: str) -> Samp
         return SampleOutcome(sample.name, None, expected.get("score"), (f"run_autograder could not start: {exc}",), "")
     log = completed.stdout + completed.stderr
     try:
-        results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+        result = WrittenResult.from_json(json.loads((root / "results" / "results.json").read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         return SampleOutcome(sample.name, None, expected.get("score"), (f"no valid results.json: {exc}",), log)
-    problems = list(compare(results, expected))
+    problems = list(compare(result, expected))
     if completed.returncode != 0:
         problems.append(f"run_autograder exited with status {completed.returncode}, not 0")
-    graded_by = results.get("extra_data", {}).get("engine")
+    graded_by = result.engine
     if graded_by != engine:
         problems.append(f"graded by engine {graded_by}, but the zip's key was compiled by {engine}: "
                         "the zip's code is not the code the key was compiled with")
-    return SampleOutcome(sample.name, results.get("score"), expected.get("score"), tuple(problems), log)
+    return SampleOutcome(sample.name, result.score, expected.get("score"), tuple(problems), log)
 
 
 def lay_out_root(source: Path, sample: Path, root: Path) -> None:

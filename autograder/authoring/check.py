@@ -24,16 +24,15 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from autograder.answers.base import Unreadable
-from autograder.answers.text import TextValue
-from autograder.grading.judge import CORRECT, ECF, Verdict, judge, judge_all
+from autograder.grading.judge import Verdict, judge, judge_all
 from autograder.authoring.compile import CompileError, compile_key
 from autograder.grading.key import AnswerKey, PartKey, cached_key
-from autograder.grading.readings import READ, Reading, normalise_key, parse_submission
-from autograder.grading.rubric import Rubric, RubricError, did_you_mean, load_rubric
+from autograder.grading.outcomes import Outcome
+from autograder.grading.readings import Reading, normalise_key, parse_submission
+from autograder.grading.rubric import SCHEMA_PATH, Rubric, RubricError, did_you_mean, load_rubric
 from autograder.grading.submission import Submission
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
-SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "rubric.schema.json"
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
@@ -71,14 +70,17 @@ def check_rubric(path: str | Path) -> CheckReport:
         data, marks = load_with_marks(Path(path).read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, YamlSyntaxError):
         data = marks = None  # the loader reports these with their position
-    problems = _schema_problems(file, data, marks) if marks is not None else []
+    schema_problems = _schema_problems(file, data, marks) if marks is not None else []
+    problems = [problem for _, problem in schema_problems]
     partial = False
     try:
         rubric = load_rubric(path)
     except RubricError as exc:
         partial = True
-        loader_lines = {error.line for error in exc.errors}
-        problems = [problem for problem in problems if problem.line not in loader_lines]
+        # Where the loader and the schema both object to a field, the loader's message (which
+        # names the part and mistake) is the one shown.
+        loader_fields = {error.path for error in exc.errors if error.path is not None}
+        problems = [problem for field, problem in schema_problems if field not in loader_fields]
         problems += [Problem(error.file, error.line, error.column, ERROR, error.message) for error in exc.errors]
         rubric = exc.partial
         if rubric is None:
@@ -106,7 +108,8 @@ def _in_order(problems: list[Problem]) -> tuple[Problem, ...]:
 
 # 1. The schema ---------------------------------------------------------------------------------
 
-def _schema_problems(file: str, data: Any, marks: dict) -> list[Problem]:
+def _schema_problems(file: str, data: Any, marks: dict) -> list[tuple[tuple, Problem]]:
+    """Each schema error as (the path of the field it is about, the problem)."""
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
@@ -118,13 +121,13 @@ def _schema_problems(file: str, data: Any, marks: dict) -> list[Problem]:
             for name in error.instance:
                 if name not in known:
                     line, column = _position(marks, where + (name,))
-                    problems.append(Problem(file, line, column, ERROR,
-                                            f"{_field(where)}: unknown field {name!r}{did_you_mean(name, known)}"))
+                    problems.append((where + (name,), Problem(
+                        file, line, column, ERROR, f"{_field(where)}: unknown field {name!r}{did_you_mean(name, known)}")))
             continue
         if error.validator == "required" and _misspelt(error):
             continue  # reported as the misspelt field, with its did-you-mean
         line, column = _position(marks, where)
-        problems.append(Problem(file, line, column, ERROR, f"{_field(where)}: {_schema_message(error)}"))
+        problems.append((where, Problem(file, line, column, ERROR, f"{_field(where)}: {_schema_message(error)}")))
     return problems
 
 
@@ -197,7 +200,7 @@ def _unreachable_mistakes(part_key: PartKey, file: str) -> list[Problem]:
     problems = []
     for index, mistake_key in enumerate(part_key.mistakes):
         mistake = mistake_key.mistake
-        values = [_as_answer(part_key, value) for value in _mistake_values(part_key, mistake_key)]
+        values = [answer_type.answer_like(value) for value in mistake_key.expected_values(answer_type, part_key.correct)]
         if not values:
             continue
         where = f"part {part.id}, mistake {mistake.id}"
@@ -207,7 +210,8 @@ def _unreachable_mistakes(part_key: PartKey, file: str) -> list[Problem]:
                                     f"{where}: gives the correct answer ({shown}), so it can never be the verdict"))
             continue
         for other in part_key.mistakes[:index]:
-            shared = [v for v in values if any(answer_type.same(v, o) for o in _mistake_values(part_key, other))]
+            shared = [v for v in values
+                      if any(answer_type.same(v, o) for o in other.expected_values(answer_type, part_key.correct))]
             if not shared:
                 continue
             winner = other.mistake if other.mistake.credit >= mistake.credit else mistake
@@ -219,20 +223,6 @@ def _unreachable_mistakes(part_key: PartKey, file: str) -> list[Problem]:
                 + (" (the higher credit does)" if other.mistake.credit != mistake.credit else " (the earlier one does)"),
             ))
     return problems
-
-
-def _mistake_values(part_key: PartKey, mistake_key) -> list:
-    """A mistake's expected values on the key (what the judge compares a student's answer with)."""
-    mistake = mistake_key.mistake
-    if mistake.transform:
-        value = part_key.part.answer_type.transforms[mistake.transform](part_key.correct)
-        return [value] if value is not None else []
-    return list(mistake_key.values)
-
-
-def _as_answer(part_key: PartKey, value: Any) -> Any:
-    """An expected value as a student's answer would be read (a text key is a set of concepts)."""
-    return TextValue("", value) if part_key.part.review else value
 
 
 def _unreadable_correct_answer(part_key: PartKey, file: str) -> list[Problem]:
@@ -287,7 +277,7 @@ def _example_problems(key: AnswerKey) -> tuple[list[Problem], int]:
             graded += 1
             verdict = grade_example(key, part.id, example.answer, dict(example.given))
             expected = example.mistake or example.verdict
-            got = verdict.mistake or verdict.kind
+            got = verdict.mistake or verdict.outcome
             wrong_credit = example.credit is not None and verdict.credit != example.credit
             if got == expected and not wrong_credit:
                 continue
@@ -313,17 +303,15 @@ def _mutation_problems(key: AnswerKey) -> tuple[list[Problem], int]:
     problems, tried = [], 0
     for part_key in key.parts:
         part = part_key.part
-        if part.review:
-            continue  # free text is read by a TA; its concepts are not mutated
         for name, value in _mutations(part_key):
             tried += 1
-            verdict = judge(part_key, Reading(part.id, READ, value=value), correct, key)
+            verdict = judge(part_key, Reading(part.id, value=value), correct, key)
             if verdict.credit < 1:
                 continue
             shown = part.answer_type.show(value)
-            if verdict.kind in (CORRECT, ECF):
+            if verdict.outcome in (Outcome.CORRECT, Outcome.ECF):
                 problems.append(Problem(key.rubric.path, *part.at, ERROR,
-                                        f"part {part.id}: the mutation '{name}' ({shown}) is graded {verdict.kind}"))
+                                        f"part {part.id}: the mutation '{name}' ({shown}) is graded {verdict.outcome}"))
             else:
                 problems.append(Problem(key.rubric.path, *part.at, NOTE,
                                         f"part {part.id}: the mutation '{name}' ({shown}) gets full credit "
@@ -332,67 +320,12 @@ def _mutation_problems(key: AnswerKey) -> tuple[list[Problem], int]:
 
 
 def _mutations(part_key: PartKey) -> Iterator[tuple[str, Any]]:
+    """The answer type's mutations of the correct value, each value once and none equal to it."""
     answer_type = part_key.part.answer_type
     data = answer_type.to_key(part_key.correct)
     seen = []
-    for name, mutated in _mutated_data(data, getattr(answer_type, "labels", {})):
-        try:
-            value = answer_type.from_key(mutated)
-        except (Unreadable, ValueError, TypeError, ArithmeticError):
-            continue  # not a value of this type (e.g. a shape of one dimension), so no student can write it
+    for name, value in answer_type.mutations(part_key.correct):
         if answer_type.to_key(value) == data or value in seen:
             continue  # the mutation left the answer as it was (e.g. a square matrix's symmetric entries)
         seen.append(value)
         yield name, value
-
-
-def _mutated_data(data: Any, labels: dict) -> Iterator[tuple[str, Any]]:
-    if isinstance(data, str) and data in labels:
-        for other in labels:
-            yield f"the choice {other}", other
-        return
-    if _is_number(data):
-        number = Fraction(data)
-        yield from (("plus one", _plain(number + 1)), ("minus one", _plain(number - 1)),
-                    ("sign flipped", _plain(-number)), ("zero", 0), ("doubled", _plain(2 * number)))
-        return
-    if isinstance(data, list) and data and all(_is_number(item) for item in data):
-        for i, item in enumerate(data):
-            for step in (1, -1):
-                yield f"dimension {i + 1} off by {step:+d}", data[:i] + [_plain(Fraction(item) + step)] + data[i + 1:]
-        yield "reversed", data[::-1]
-        yield "first dimension (channels) dropped", data[1:]
-        yield "last dimension dropped", data[:-1]
-        return
-    if isinstance(data, list) and data and all(isinstance(row, list) and row for row in data):
-        rows = [[Fraction(item) for item in row] for row in data]
-        plain = lambda matrix: [[_plain(item) for item in row] for row in matrix]  # noqa: E731
-        yield "transposed", plain(list(map(list, zip(*rows))))
-        yield "all signs flipped", plain([[-item for item in row] for row in rows])
-        yield "rows reversed", plain(rows[::-1])
-        yield "columns reversed", plain([row[::-1] for row in rows])
-        yield "flipped (rotated 180°)", plain([row[::-1] for row in rows[::-1]])
-        for i, row in enumerate(rows):
-            for j, item in enumerate(row):
-                changed = [list(r) for r in rows]
-                changed[i][j] = item + 1
-                yield f"entry ({i + 1},{j + 1}) changed", plain(changed)
-                if item:
-                    changed[i][j] = -item
-                    yield f"sign of entry ({i + 1},{j + 1}) flipped", plain(changed)
-
-
-def _is_number(data: Any) -> bool:
-    if isinstance(data, bool):
-        return False
-    if isinstance(data, int):
-        return True
-    try:
-        Fraction(data)
-        return isinstance(data, str)
-    except (ValueError, TypeError):
-        return False
-
-
-def _plain(number: Fraction) -> int | str:
-    return int(number) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"

@@ -19,7 +19,9 @@ from typing import Any, Mapping
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.grading import formula
 from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key
-from autograder.grading.rubric import Mistake, Part, Rubric, SolverCall, did_you_mean
+from autograder.grading.rubric import (
+    LiteralValue, Mistake, NearMiss, Part, Rubric, SolverCall, SolverVariants, Transform, did_you_mean,
+)
 
 
 class CompileError(KeyUnavailable):
@@ -76,21 +78,22 @@ class _Compiler:
 
     def mistake_key(self, part: Part, mistake: Mistake) -> MistakeKey:
         where = f"part {part.id}, mistake {mistake.id}"
-        if mistake.variants and part.answer is None:
-            raise CompileError(f"{where}: only a part whose answer comes from a solver can have solver mistakes")
-        if mistake.value is not None:
-            return MistakeKey(mistake, (self.typed(part, mistake.value, where),), ())
-        values = tuple(
-            self.typed(part, self.value(part, call, call.params, where), where)
-            for call in mistake.variants
-        )
-        # Mistakes relative to the student's own earlier answers are errors carried forward too.
-        formulas = tuple(
-            self.formula(part, call, call.params, where)
-            for call in mistake.variants
-            if part.ecf and _refs({**part.answer.args, **call.args})
-        )
-        return MistakeKey(mistake, values, formulas)
+        match mistake.reproduction:
+            case LiteralValue(value):
+                return MistakeKey(mistake, (self.typed(part, value, where),), ())
+            case SolverVariants(calls):
+                if part.answer is None:
+                    raise CompileError(f"{where}: only a part whose answer comes from a solver can have solver mistakes")
+                values = tuple(self.typed(part, self.value(part, call, call.params, where), where) for call in calls)
+                # Mistakes relative to the student's own earlier answers are errors carried forward too.
+                formulas = tuple(
+                    self.formula(part, call, call.params, where)
+                    for call in calls
+                    if part.ecf and _refs({**part.answer.args, **call.args})
+                )
+                return MistakeKey(mistake, values, formulas)
+            case Transform() | NearMiss():
+                return MistakeKey(mistake, (), ())  # the answer type applies them to each answer when grading
 
     def typed(self, part: Part, data: Any, where: str) -> Any:
         try:

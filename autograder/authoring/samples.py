@@ -13,8 +13,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.run import Paths, run
 from autograder.grading.key import AnswerKey
+from autograder.grading.results_json import WrittenResult
+from autograder.grading.run import Paths, run
 
 TOLERANCE = 1e-6
 
@@ -51,25 +52,24 @@ def grade_sample(key: AnswerKey, sample: Path, results_root: Path) -> SampleOutc
     expected = json.loads((sample / "expected.json").read_text(encoding="utf-8"))
     paths = Paths(sample / "submission", sample / "submission_metadata.json", results_root / sample.name / "results.json")
     log = io.StringIO()
-    results = run(key.rubric.path, paths, stream=log, key=key)
-    return SampleOutcome(sample.name, results.get("score"), expected.get("score"), compare(results, expected), log.getvalue())
+    result = WrittenResult.from_json(run(key.rubric.path, paths, stream=log, key=key))
+    return SampleOutcome(sample.name, result.score, expected.get("score"), compare(result, expected), log.getvalue())
 
 
-def compare(results: dict, expected: dict) -> tuple[str, ...]:
+def compare(result: WrittenResult, expected: dict) -> tuple[str, ...]:
     """Every difference between a results.json and an expected.json, in words."""
     problems = []
-    if abs(float(results.get("score", -1)) - float(expected["score"])) > TOLERANCE:
-        problems.append(f"score {results.get('score')} != expected {expected['score']}")
-    by_part = {test.get("extra_data", {}).get("part"): test for test in results.get("tests", [])}
+    if abs(result.score - float(expected["score"])) > TOLERANCE:
+        problems.append(f"score {result.score} != expected {expected['score']}")
     for part_id, want in expected.get("parts", {}).items():
-        test = by_part.get(part_id)
-        if test is None:
+        written = result.parts.get(part_id)
+        if written is None:
             problems.append(f"{part_id}: no test in results.json")
             continue
-        got = test["extra_data"]
-        if abs(float(test.get("score", -1)) - float(want["points"])) > TOLERANCE:
-            problems.append(f"{part_id}: {test.get('score')} points != expected {want['points']}")
+        if written.points is None or abs(written.points - float(want["points"])) > TOLERANCE:
+            problems.append(f"{part_id}: {written.points} points != expected {want['points']}")
+        got = {"verdict": written.outcome, "mistake": written.mistake}
         for field in ("verdict", "mistake"):
-            if field in want and got.get(field) != want[field]:
-                problems.append(f"{part_id}: {field} {got.get(field)!r} != expected {want[field]!r}")
+            if field in want and got[field] != want[field]:
+                problems.append(f"{part_id}: {field} {got[field]!r} != expected {want[field]!r}")
     return tuple(problems)

@@ -1,14 +1,15 @@
-"""Stage 2: Rubric -> AnswerKey. The reference solvers run here, once per rubric.
+"""Stage 2: the compiled AnswerKey, as grading uses it and as it is cached beside the rubric.
 
-Each part gets its correct value, and each mistake the values it produces.
+Each part has its correct value, and each mistake the values it produces.
 A part whose answer uses another part's answer ("@q1a.layer1_output") also
-gets formulas: the same solver call with the referenced answers left as
+has formulas: the same solver call with the referenced answers left as
 symbols. Grading evaluates those on the student's own earlier answers, which
-is error carried forward, without importing sympy.
+is error carried forward, without importing sympy. The key is compiled
+(the solvers run) by authoring/compile.py; grading only reads it.
 
-The computed values can be cached as JSON beside the rubric (see
-`write_cache`); a cache is used only when both the rubric's hash and the
-engine's fingerprint match, so a stale key is never graded with.
+The key is cached as JSON beside the rubric (see `write_cache`); a cache is
+used only when both the rubric's hash and the engine's fingerprint match,
+so a stale key is never graded with.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from autograder.grading import formula
 from autograder.base.atomic import write_text_atomic
 from autograder.base.fingerprint import engine_fingerprint
-from autograder.grading.rubric import Mistake, Part, Rubric
+from autograder.answers.base import AnswerType, Unreadable
+from autograder.grading.rubric import LiteralValue, Mistake, NearMiss, Part, Rubric, SolverVariants, Transform
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,61 @@ class Formula:
 
 @dataclass(frozen=True)
 class MistakeKey:
+    """A mistake with what the compiler computed for it: its answers on the key, and its ECF formulas."""
+
     mistake: Mistake
-    values: tuple          # answer-type values, computed on the key
-    formulas: tuple        # Formula per variant, relative to the student's earlier answers
+    values: tuple          # answer-type values, computed on the key (solver variants and literals)
+    formulas: tuple        # Formula per solver variant, relative to the student's earlier answers
+
+    def expected_values(self, answer_type: AnswerType, correct: Any, ecf_value: Any = None,
+                        answers: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        """The answers this mistake stands for: on the key and, given the student's
+        earlier answers (and the value they carry forward to), relative to those."""
+        match self.mistake.reproduction:
+            case Transform(name):
+                transform = answer_type.transforms[name]
+                for base in (correct, ecf_value):
+                    reading = transform(base) if base is not None else None
+                    if reading is not None:
+                        yield reading
+            case NearMiss():
+                return  # compared by a count, not with values: see credit_for
+            case SolverVariants() | LiteralValue():
+                yield from self.values
+                for relative in self.formulas:
+                    reading = carried_forward(relative, answers or {}, answer_type)
+                    if reading is not None:
+                        yield reading
+
+    def credit_for(self, answer_type: AnswerType, value: Any, correct: Any, ecf_value: Any,
+                   answers: Mapping[str, Any]) -> Fraction | None:
+        """The credit this mistake gives the student's value, or None when the value is not this mistake."""
+        if isinstance(self.mistake.reproduction, NearMiss):
+            near_miss = self.mistake.reproduction
+            count = answer_type.near_misses[near_miss.name](value, correct)
+            return near_miss.credit_by_count.get(count) if count else None
+        if any(answer_type.same(value, expected) for expected in self.expected_values(answer_type, correct, ecf_value, answers)):
+            return self.mistake.credit
+        return None
+
+
+def carried_forward(relative: Formula | None, answers: Mapping[str, Any], answer_type: AnswerType) -> Any | None:
+    """A formula on the student's own earlier answers, as a value of this type; None if it does not apply."""
+    if relative is None:
+        return None
+    data = relative.evaluate(answers)
+    if data is None:
+        return None
+    try:
+        return answer_type.from_key(data)
+    except (Unreadable, ValueError, TypeError):
+        return None  # e.g. a negative size from an absurd earlier answer: nothing to carry forward
 
 
 @dataclass(frozen=True)
 class PartKey:
+    """One part's compiled key: its correct value, its ECF formula and its mistakes."""
+
     part: Part
     correct: Any
     ecf: Formula | None
@@ -83,6 +133,8 @@ class PartKey:
 
 @dataclass(frozen=True)
 class AnswerKey:
+    """The compiled key of a whole rubric, with the engine that compiled it."""
+
     rubric: Rubric
     parts: tuple[PartKey, ...]
     engine: str

@@ -15,7 +15,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
+from autograder.base.text_enum import TextEnum
 from autograder.grading.rubric import LatePolicy
+
+
+class DueSource(TextEnum):
+    """Whose due date a submission was held to."""
+
+    RUBRIC = "rubric"          # the rubric's late_policy.due
+    EXTENSION = "extension"    # the student's own, later one from Gradescope's metadata
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,7 @@ class Lateness:
     message: str                 # one line the student reads
     submitted: str | None = None
     due: str | None = None
-    due_source: str | None = None  # "extension" or "rubric"
+    due_source: DueSource | None = None
 
 
 def read_metadata(path: str | Path) -> tuple[Mapping | None, str | None]:
@@ -48,15 +56,15 @@ def assess_lateness(policy: LatePolicy | None, metadata: Mapping | None) -> Late
     submitted = _timestamp(_get(metadata, "created_at"))
     if submitted is None:
         return Lateness(Fraction(1), 0, "The submission time is not known, so no late penalty was applied.")
-    due, source = policy.due, "rubric"
+    due, source = policy.due, DueSource.RUBRIC
     users = _get(metadata, "users")
     own_dues = [_timestamp(_get(user, "assignment", "due_date")) for user in (users if isinstance(users, list) else [])
                 if isinstance(user, dict)]
     own_dues = [d for d in own_dues if d is not None]
     assignment_due = _timestamp(_get(metadata, "assignment", "due_date"))
     if own_dues and (assignment_due is None or max(own_dues) > assignment_due):
-        due, source = max(own_dues), "extension"
-    shown_due = _show(due, policy.due.tzinfo) + (" (your extended due date)" if source == "extension" else "")
+        due, source = max(own_dues), DueSource.EXTENSION
+    shown_due = _show(due, policy.due.tzinfo) + (" (your extended due date)" if source is DueSource.EXTENSION else "")
     overdue = submitted - due - dt.timedelta(minutes=policy.grace_minutes)
     common = {"submitted": submitted.isoformat(), "due": due.isoformat(), "due_source": source}
     if overdue <= dt.timedelta(0):

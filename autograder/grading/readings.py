@@ -10,27 +10,36 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from autograder.answers.base import Unreadable, quote
+from autograder.grading.outcomes import Outcome
 from autograder.grading.rubric import Rubric
 from autograder.grading.submission import Refused, Submission
 
-READ, UNREADABLE, MISSING = "read", "unreadable", "missing"
+Refusal = Literal[Outcome.UNREADABLE, Outcome.MISSING]
 
 
 @dataclass(frozen=True)
 class Reading:
+    """One part's answer as read: a value of its answer type, or why there is none."""
+
     part_id: str
-    status: str                # READ, UNREADABLE or MISSING
-    value: Any = None          # the answer type's value, when READ
-    message: str = ""          # why it is UNREADABLE or MISSING, for the student
-    key: str | None = None     # the key as the student wrote it
-    raw: Any = None            # what was under that key, for staff reports
+    value: Any = None               # the answer type's value, when one was read
+    refusal: Refusal | None = None  # UNREADABLE or MISSING when no value was read
+    message: str = ""               # why there is no value, for the student
+    key: str | None = None          # the key as the student wrote it
+    raw: Any = None                 # what was under that key, for staff reports
+
+    @property
+    def read(self) -> bool:
+        return self.refusal is None
 
 
 @dataclass(frozen=True)
 class ParsedSubmission:
+    """Every part's Reading, in rubric order, and the keys no part used."""
+
     readings: tuple[Reading, ...]
     ignored_keys: tuple[str, ...]
 
@@ -47,9 +56,10 @@ def normalise_key(segments: tuple[str, ...]) -> str:
 
 
 def parse_submission(submission: Submission, rubric: Rubric) -> ParsedSubmission:
+    """Match the answers' keys to the rubric's parts and read each part's answer with its answer type."""
     if submission.problem:
-        status = MISSING if submission.problem_kind == MISSING else UNREADABLE
-        return ParsedSubmission(tuple(Reading(part.id, status, message=submission.problem) for part in rubric.parts), ())
+        return ParsedSubmission(tuple(Reading(part.id, refusal=submission.problem_kind, message=submission.problem)
+                                      for part in rubric.parts), ())
     by_key: dict[str, list[tuple[str, Any]]] = {}
     for path, raw in submission.entries:
         by_key.setdefault(normalise_key(path), []).append((".".join(path), raw))
@@ -63,23 +73,24 @@ def parse_submission(submission: Submission, rubric: Rubric) -> ParsedSubmission
 
 def _read_part(part, found: list[tuple[str, Any]]) -> Reading:
     if not found:
-        return Reading(part.id, MISSING, message=f"No answer found: the key {part.id} is missing.")
+        return Reading(part.id, refusal=Outcome.MISSING, message=f"No answer found: the key {part.id} is missing.")
     if len(found) > 1:
         keys = ", ".join(key for key, _ in found)
-        return Reading(part.id, UNREADABLE, message=f"This part is answered more than once ({keys}): keep one.",
+        return Reading(part.id, refusal=Outcome.UNREADABLE, message=f"This part is answered more than once ({keys}): keep one.",
                        key=found[0][0])
     key, raw = found[0]
     if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
-        return Reading(part.id, MISSING, message=f"The key {key} is there but left blank.", key=key)
+        return Reading(part.id, refusal=Outcome.MISSING, message=f"The key {key} is there but left blank.", key=key)
     if isinstance(raw, Refused):
-        return Reading(part.id, UNREADABLE, message=f"Could not read the answer under {key}: {raw.reason}.", key=key)
+        return Reading(part.id, refusal=Outcome.UNREADABLE, message=f"Could not read the answer under {key}: {raw.reason}.", key=key)
     if _contains_refused(raw):
-        return Reading(part.id, UNREADABLE, message=f"Could not read the answer under {key}: it holds a value that is not allowed.", key=key)
+        return Reading(part.id, refusal=Outcome.UNREADABLE,
+                       message=f"Could not read the answer under {key}: it holds a value that is not allowed.", key=key)
     try:
         value = part.answer_type.parse(raw)
     except Unreadable as exc:
-        return Reading(part.id, UNREADABLE, message=str(exc), key=key, raw=_bounded(raw))
-    return Reading(part.id, READ, value=value, key=key, raw=_bounded(raw))
+        return Reading(part.id, refusal=Outcome.UNREADABLE, message=str(exc), key=key, raw=_bounded(raw))
+    return Reading(part.id, value=value, key=key, raw=_bounded(raw))
 
 
 def _contains_refused(raw: Any) -> bool:

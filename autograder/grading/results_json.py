@@ -26,12 +26,14 @@ from __future__ import annotations
 import json
 import re
 import time
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, Mapping
 
 from autograder.answers.base import quote
 from autograder.base.atomic import write_text_atomic
-from autograder.grading.readings import MISSING, READ, UNREADABLE
+from autograder.grading.outcomes import Failure, Outcome
 from autograder.grading.score import GradeResult, PartScore
 
 PART_VISIBILITY = "after_due_date"
@@ -49,9 +51,12 @@ def results_json(result: GradeResult) -> dict:
     return data
 
 
-def crash_json(message: str, max_score: Fraction | None, extra: dict) -> dict:
-    """What the student sees when grading could not run at all: 0, and a message they can act on."""
+def crash_json(message: str, failure: Failure, max_score: Fraction | None, extra: dict) -> dict:
+    """What the student sees when grading could not run at all: 0, and a message they can act on.
+
+    `extra` (the engine, the rubric's hash when known) goes to extra_data with the failure as "error"."""
     message = _plain(message)
+    extra = {**extra, "error": failure}
     test = {"name": "Autograder error", "score": 0.0, "status": "failed", "visibility": "visible", "output": message}
     if max_score is not None:
         test["max_score"] = _points(max_score)
@@ -129,12 +134,10 @@ def _submission_check(result: GradeResult) -> str:
         for part_score in result.parts:
             part = part_score.part
             reading = result.parsed.reading(part.id)
-            if reading.status == READ:
-                shown = (f"received ({len(reading.value.text)} characters)" if part.review
-                         else part.answer_type.show(reading.value))
-                lines.append(f"  {part.number} {part.title}: {shown}")
+            if reading.read:
+                lines.append(f"  {part.number} {part.title}: {part.answer_type.received(reading.value)}")
             else:
-                label = "COULD NOT READ" if reading.status == UNREADABLE else "MISSING"
+                label = "COULD NOT READ" if reading.refusal is Outcome.UNREADABLE else "MISSING"
                 lines.append(f"  {part.number} {part.title}: {label}. {reading.message}")
         if result.parsed.ignored_keys:
             keys = result.parsed.ignored_keys
@@ -152,7 +155,7 @@ def _post_process(data: dict, result: GradeResult) -> None:
         verdict = part_score.verdict
         test["extra_data"] = {
             "part": part_score.part.id,
-            "verdict": verdict.kind,
+            "verdict": verdict.outcome,
             "mistake": verdict.mistake,
             "read_as": verdict.read_as,
             "credit": str(verdict.credit),
@@ -160,8 +163,7 @@ def _post_process(data: dict, result: GradeResult) -> None:
             "review": part_score.part.review,
         }
     check = data["tests"][-1]
-    statuses = {reading.status for reading in result.parsed.readings}
-    if result.submission.problem or statuses & {UNREADABLE, MISSING}:
+    if result.submission.problem or not all(reading.read for reading in result.parsed.readings):
         check["status"] = "failed"
     data["score"] = _points(result.final)
     data["execution_time"] = float(data["execution_time"])
@@ -185,3 +187,86 @@ def _post_process(data: dict, result: GradeResult) -> None:
         },
     }
     del data["leaderboard"]
+
+
+# ---------------------------------------------------------------- reading a written results.json
+
+@dataclass(frozen=True)
+class WrittenPart:
+    """One part's test in a written results.json."""
+
+    part_id: str
+    points: float | None           # before the late policy; None if the test has no score
+    outcome: Outcome | None        # None for a verdict this engine does not know
+    mistake: str | None
+    read_as: str | None
+
+
+@dataclass(frozen=True)
+class WrittenResult:
+    """A results.json as written, read back: the one form everything downstream of grading uses
+    (the regrade's resume, tables and report, samples, build). Tolerant: fields an older or damaged
+    file lacks are None."""
+
+    score: float
+    score_before_late_policy: float | None
+    late_factor: str | None        # as written, exact: "3/4"
+    days_late: int
+    submitted: str | None          # ISO 8601, when the submission time was known
+    due_source: str | None
+    rubric_sha256: str | None
+    engine: str | None
+    failure: Failure | None        # why grading could not run; None when it did
+    output: str
+    parts: Mapping[str, WrittenPart]
+
+    @classmethod
+    def from_json(cls, data: Any) -> WrittenResult:
+        data = data if isinstance(data, dict) else {}
+        extra = data.get("extra_data") if isinstance(data.get("extra_data"), dict) else {}
+        late = extra.get("late") if isinstance(extra.get("late"), dict) else {}
+        parts = {}
+        for test in data.get("tests") or ():
+            test_extra = test.get("extra_data") if isinstance(test, dict) else None
+            if isinstance(test_extra, dict) and "part" in test_extra:
+                parts[test_extra["part"]] = WrittenPart(
+                    test_extra["part"], _float(test.get("score")), _member(Outcome, test_extra.get("verdict")),
+                    test_extra.get("mistake"), test_extra.get("read_as"))
+        error = extra.get("error")
+        return cls(
+            score=_float(data.get("score")) or 0.0,
+            score_before_late_policy=_float(extra.get("score_before_late_policy")),
+            late_factor=late.get("factor") if isinstance(late.get("factor"), str) else None,
+            days_late=late.get("days_late") if isinstance(late.get("days_late"), int) else 0,
+            submitted=late.get("submitted"),
+            due_source=late.get("due_source"),
+            rubric_sha256=_text(extra.get("rubric_sha256")),
+            engine=_text(extra.get("engine")),
+            # An error this engine does not name is still an error.
+            failure=None if error is None else (_member(Failure, error) or Failure.ENGINE),
+            output=str(data.get("output") or ""),
+            parts=parts,
+        )
+
+    @classmethod
+    def read(cls, path: str | Path) -> WrittenResult | None:
+        """The results.json at path; None when there is none or it is not JSON."""
+        try:
+            return cls.from_json(json.loads(Path(path).read_bytes()))
+        except (OSError, ValueError):
+            return None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _member(vocabulary, value: Any):
+    try:
+        return vocabulary(value)
+    except ValueError:
+        return None

@@ -9,22 +9,45 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Union
 
 from autograder.answers import ANSWER_TYPES
 from autograder.answers.base import AnswerType, BadOptions
+from autograder.grading.outcomes import Outcome
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
+
+# The rubric's fields are listed once, in the JSON Schema that editors and `check` validate
+# against; the loader takes each element's required and optional fields from it.
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "rubric.schema.json"
+_ELEMENTS = {  # element -> its object in the schema
+    "rubric": "", "defaults": "properties/defaults/additionalProperties", "question": "$defs/question",
+    "part": "$defs/part", "answer": "$defs/part/properties/answer", "mistake": "$defs/mistake",
+    "variant": "$defs/solver_call", "example": "$defs/example", "late_policy": "$defs/late_policy",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def schema_fields(element: str) -> tuple[frozenset[str], frozenset[str]]:
+    """An element's (required, optional) field names, as the schema lists them."""
+    node = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for step in filter(None, _ELEMENTS[element].split("/")):
+        node = node[step]
+    required = frozenset(node.get("required", ()))
+    return required, frozenset(node["properties"]) - required
+
 
 # Literal answers are only allowed where no solver can compute the value:
 # the whole point of the rubric is that numbers come from the solvers.
 LITERAL_TYPES = frozenset({"choice", "text"})
-MISTAKE_SOURCES = ("params", "args", "solver", "variants", "transform", "near_miss", "value")
-EXAMPLE_VERDICTS = ("correct", "ecf", "wrong", "unreadable", "missing")
+# What an example may expect besides a named mistake (`mistake: <id>`).
+EXAMPLE_VERDICTS = tuple(outcome for outcome in Outcome if outcome is not Outcome.MISTAKE)
 
 
 class RubricError(Exception):
@@ -34,9 +57,10 @@ class RubricError(Exception):
     error the loader found, so `autograder check` can report them all at once.
     """
 
-    def __init__(self, file: str, line: int, column: int, message: str):
+    def __init__(self, file: str, line: int, column: int, message: str, path: tuple | None = None):
         super().__init__(f"{file}:{line}:{column}: {message}")
         self.file, self.line, self.column, self.message = file, line, column, message
+        self.path = path  # the field it is about, e.g. ("questions", 0, "parts", 2, "points"), when it is one
         self.errors: tuple[RubricError, ...] = (self,)
         self.partial: Rubric | None = None  # the parts that did load, for `check` to go on with
 
@@ -54,16 +78,50 @@ class SolverCall:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+# How a mistake is reproduced: exactly one of these (the rubric's params/args/solver or
+# variants, transform, near_miss, value). The key compiler computes the first and last;
+# grading.key.MistakeKey turns any of them into the answers a student's is compared with.
+
+@dataclass(frozen=True)
+class SolverVariants:
+    """The part's solver call with changed parameters, arguments or solver; any variant is the mistake."""
+
+    calls: tuple[SolverCall, ...]
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A generic reading of the right answer, named by its answer type (e.g. channels_last, transpose)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A generic comparison with the right answer counting how far off it is; the credit depends on the count."""
+
+    name: str
+    credit_by_count: Mapping[int, Fraction]
+
+
+@dataclass(frozen=True)
+class LiteralValue:
+    """A value typed into the rubric: choice and text parts only, where no solver computes anything."""
+
+    value: Any
+
+
+Reproduction = Union[SolverVariants, Transform, NearMiss, LiteralValue]
+
+
 @dataclass(frozen=True)
 class Mistake:
+    """A named mistake (STACK's "answer note"): its stable id, credit, feedback and how it is reproduced."""
+
     id: str
-    credit: Fraction
+    credit: Fraction                   # a NearMiss's credit depends on the count: see its credit_by_count
     feedback: str
-    variants: tuple[SolverCall, ...] = ()
-    transform: str | None = None
-    near_miss: str | None = None
-    credit_by_count: Mapping[int, Fraction] = field(default_factory=dict)
-    value: Any = None
+    reproduction: Reproduction
     at: tuple[int, int] = (0, 0)       # line, column of its entry in the rubric
 
 
@@ -72,7 +130,7 @@ class Example:
     """An answer the author states the verdict of; `autograder check` grades it."""
 
     answer: Any                          # as a student would write it
-    verdict: str                         # correct, ecf, mistake, wrong, unreadable or missing
+    verdict: Outcome                     # MISTAKE when it names a mistake
     mistake: str | None
     credit: Fraction | None              # the credit it must get, when stated
     given: Mapping[str, Any]             # the student's answers to other parts, by part id
@@ -92,13 +150,17 @@ class Part:
     ecf: bool
     mistakes: tuple[Mistake, ...]
     wrong_feedback: str
-    review: bool
     examples: tuple[Example, ...] = ()
     at: tuple[int, int] = (0, 0)         # line, column of its entry in the rubric
 
     @property
     def type_name(self) -> str:
         return self.answer_type.name
+
+    @property
+    def review(self) -> bool:
+        """Whether a TA reads every answer to this part (free text)."""
+        return self.answer_type.needs_review
 
 
 @dataclass(frozen=True)
@@ -182,7 +244,7 @@ class _Loader:
         return self.marks.get(path, (1, 1))
 
     def fail(self, where: tuple, message: str) -> RubricError:
-        return RubricError(self.file, *self.position(where), message)
+        return RubricError(self.file, *self.position(where), message, where)
 
     def record(self, where: tuple, message: str) -> None:
         self.errors.append(self.fail(where, message))
@@ -197,9 +259,11 @@ class _Loader:
             pass
         return None
 
-    def mapping(self, value: Any, where: tuple, what: str, required: set[str], optional: set[str]) -> dict:
+    def mapping(self, value: Any, where: tuple, what: str, element: str) -> dict:
+        """The element's mapping, once its fields are those the schema lists for it."""
         if not isinstance(value, dict):
             raise self.fail(where, f"{what} must be a mapping, got {_kind(value)}")
+        required, optional = schema_fields(element)
         known = required | optional
         unknown = [key for key in value if key not in known]
         for key in unknown:
@@ -222,11 +286,7 @@ class _Loader:
         return Fraction(value).limit_denominator(1000)
 
     def rubric(self, data: Any, sha256: str) -> Rubric:
-        top = self.mapping(
-            data, (), "rubric",
-            {"rubric", "title", "total_points", "questions"},
-            {"answer_file", "parameters", "late_policy", "defaults"},
-        )
+        top = self.mapping(data, (), "rubric", "rubric")
         parameters = top.get("parameters") or {}
         if not isinstance(parameters, dict):
             self.record(("parameters",), "parameters must be a mapping of names to values")
@@ -286,14 +346,14 @@ class _Loader:
             where = ("defaults", type_name)
             if type_name not in ANSWER_TYPES:
                 raise self.fail(where, f"defaults: unknown answer type {type_name!r}{did_you_mean(str(type_name), ANSWER_TYPES)}")
-            section = self.mapping(section, where, f"defaults.{type_name}", {"mistakes"}, set())
+            section = self.mapping(section, where, f"defaults.{type_name}", "defaults")
             if not isinstance(section["mistakes"], list):
                 raise self.fail(where + ("mistakes",), "mistakes must be a list")
             result[type_name] = [(item, where + ("mistakes", i)) for i, item in enumerate(section["mistakes"])]
         return result
 
     def question(self, value: Any, where: tuple, defaults: Mapping) -> list[Part]:
-        question = self.mapping(value, where, "question", {"id", "number", "title", "parts"}, set())
+        question = self.mapping(value, where, "question", "question")
         question_id = _slug(self.text(question["id"], where + ("id",), "question id"))
         number = str(question["number"]).strip()
         title = self.text(question["title"], where + ("title",), "question title")
@@ -307,11 +367,7 @@ class _Loader:
 
     def part(self, value: Any, where: tuple, question_id: str, number: str, question_title: str, defaults: Mapping) -> Part:
         named = f"part {question_id}.{value['id']}" if isinstance(value, dict) and isinstance(value.get("id"), str) else "part"
-        part = self.mapping(
-            value, where, named,
-            {"id", "title", "type", "points", "answer"},
-            {"options", "ecf", "mistakes", "wrong_feedback", "examples"},
-        )
+        part = self.mapping(value, where, named, "part")
         part_id = f"{question_id}.{_slug(self.text(part['id'], where + ('id',), 'part id'))}"
         what = f"part {part_id}"
         type_name = part["type"]
@@ -359,18 +415,17 @@ class _Loader:
             ecf=ecf,
             mistakes=mistakes,
             wrong_feedback=str(part.get("wrong_feedback", "")).strip(),
-            review=type_name == "text",
             examples=tuple(example for example in examples if example is not None),
             at=self.position(where),
         )
 
     def example(self, value: Any, where: tuple, what: str, mistake_ids: list[str]) -> Example:
-        example = self.mapping(value, where, f"{what}: example", {"answer"}, {"verdict", "mistake", "credit", "given"})
+        example = self.mapping(value, where, f"{what}: example", "example")
         what = f"{what}, example {where[-1] + 1}"
         if ("verdict" in example) == ("mistake" in example):
             raise self.fail(where, f"{what}: give either verdict: ({', '.join(EXAMPLE_VERDICTS)}) or mistake: <id>")
         if "mistake" in example:
-            mistake, verdict = example["mistake"], "mistake"
+            mistake, verdict = example["mistake"], Outcome.MISTAKE
             if mistake not in mistake_ids:
                 raise self.fail(where + ("mistake",), f"{what}: this part has no mistake {mistake!r}"
                                 + did_you_mean(str(mistake), mistake_ids))
@@ -379,6 +434,7 @@ class _Loader:
             if verdict not in EXAMPLE_VERDICTS:
                 raise self.fail(where + ("verdict",), f"{what}: verdict is one of {', '.join(EXAMPLE_VERDICTS)}, got {verdict!r}"
                                 + did_you_mean(str(verdict), EXAMPLE_VERDICTS))
+            verdict = Outcome(verdict)
         given = example.get("given") or {}
         if not isinstance(given, dict):
             raise self.fail(where + ("given",), f"{what}: given maps other parts' ids to answers")
@@ -392,7 +448,7 @@ class _Loader:
         )
 
     def answer(self, value: Any, where: tuple, what: str, type_name: str) -> tuple[SolverCall | None, Any]:
-        answer = self.mapping(value, where, f"{what}: answer", set(), {"solver", "args", "value"})
+        answer = self.mapping(value, where, f"{what}: answer", "answer")
         if "value" in answer:
             if type_name not in LITERAL_TYPES:
                 raise self.fail(
@@ -418,11 +474,7 @@ class _Loader:
         return SolverCall(solver=solver, args=args, params=params)
 
     def mistake(self, value: Any, where: tuple, what: str, answer_type: AnswerType) -> Mistake:
-        mistake = self.mapping(
-            value, where, f"{what}: mistake",
-            {"id", "feedback"},
-            {"credit", "credit_by_count", *MISTAKE_SOURCES},
-        )
+        mistake = self.mapping(value, where, f"{what}: mistake", "mistake")
         mistake_id = self.text(mistake["id"], where + ("id",), f"{what}: mistake id")
         if not re.fullmatch(r"[a-z][a-z0-9_]*", mistake_id):
             raise self.fail(where + ("id",), f"{what}: mistake id {mistake_id!r} must be a lowercase slug like no_bias")
@@ -466,28 +518,30 @@ class _Loader:
             )
         if "value" in mistake and answer_type.name not in LITERAL_TYPES:
             raise self.fail(where + ("value",), f"{what}: {_a(answer_type.name)} mistake must be reproduced by a solver, not typed in")
-        variants: tuple[SolverCall, ...] = ()
+        reproduction: Reproduction
         if "variants" in mistake:
             items = mistake["variants"]
             if not isinstance(items, list) or not items:
                 raise self.fail(where + ("variants",), f"{what}: variants must be a non-empty list")
-            variants = tuple(
-                self.call(self.mapping(item, where + ("variants", i), f"{what}: variant", set(), {"params", "args", "solver"}),
+            reproduction = SolverVariants(tuple(
+                self.call(self.mapping(item, where + ("variants", i), f"{what}: variant", "variant"),
                           where + ("variants", i), what)
                 for i, item in enumerate(items)
-            )
+            ))
         elif "solver call" in sources:
-            variants = (self.call(mistake, where, what),)
+            reproduction = SolverVariants((self.call(mistake, where, what),))
+        elif "transform" in mistake:
+            reproduction = Transform(mistake["transform"])
+        elif "near_miss" in mistake:
+            reproduction = NearMiss(mistake["near_miss"], by_count)
+        else:
+            reproduction = LiteralValue(mistake["value"])
         return Mistake(
             at=self.position(where),
             id=mistake_id,
             credit=credit,
             feedback=self.text(mistake["feedback"], where + ("feedback",), f"{what}: feedback"),
-            variants=variants,
-            transform=mistake.get("transform"),
-            near_miss=mistake.get("near_miss"),
-            credit_by_count=by_count,
-            value=mistake.get("value"),
+            reproduction=reproduction,
         )
 
     def credit(self, value: Any, where: tuple, what: str) -> Fraction:
@@ -498,11 +552,7 @@ class _Loader:
 
     def late_policy(self, value: Any) -> LatePolicy:
         where = ("late_policy",)
-        late = self.mapping(
-            value, where, "late_policy",
-            {"due", "penalty_per_day", "max_days_late"},
-            {"grace_minutes", "max_penalty", "refused_feedback"},
-        )
+        late = self.mapping(value, where, "late_policy", "late_policy")
         due = late["due"]
         if isinstance(due, str):
             try:

@@ -39,6 +39,7 @@ from autograder.base.fingerprint import engine_fingerprint
 from autograder.grading.results_json import crash_json, results_json, write_json
 from autograder.grading.judge import judge_all
 from autograder.grading.key import AnswerKey, KeyUnavailable, load_key
+from autograder.grading.outcomes import Failure
 from autograder.grading.late import Lateness, assess_lateness, read_metadata
 from autograder.grading.readings import parse_submission
 from autograder.grading.rubric import Rubric, RubricError, load_rubric
@@ -81,7 +82,7 @@ def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None],
     log(f"answer file: {submission.file or '-'}; {submission.problem or 'read'}")
     for part_score in result.parts:
         verdict = part_score.verdict
-        log(f"  {verdict.part_id:<24} {verdict.kind:<10} {verdict.mistake or '':<22} "
+        log(f"  {verdict.part_id:<24} {verdict.outcome:<10} {verdict.mistake or '':<22} "
             f"{float(part_score.points):g}/{float(part_score.part.points):g}  tried={','.join(verdict.tried) or '-'}")
     log(f"score {float(result.earned):g} x late factor {result.lateness.factor} = {float(result.final):g}")
     return result
@@ -139,17 +140,17 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
             where = "".join(traceback.format_tb(stop.__traceback__))
             if stop.signal_number == signal.SIGTERM:
                 log(f"SIGTERM while grading: wrote results saying grading was stopped, then exiting. It was at:\n{where}")
-                data = crash_json(TERMINATED_ERROR, max_score, {**extra, "error": "terminated"})
+                data = crash_json(TERMINATED_ERROR, Failure.TERMINATED, max_score, extra)
             else:
                 log(f"TIME LIMIT: grading stopped after {seconds:g} s (limits.MAX_SECONDS_PER_SUBMISSION). "
                     f"It was at:\n{where}")
-                data = crash_json(TIME_LIMIT_ERROR.format(seconds=seconds), max_score, {**extra, "error": "time_limit"})
+                data = crash_json(TIME_LIMIT_ERROR.format(seconds=seconds), Failure.TIME_LIMIT, max_score, extra)
         except (RubricError, KeyUnavailable) as exc:
             log(f"RUBRIC ERROR (fix the rubric, then rerun the autograder): {exc}")
-            data = crash_json(STAFF_ERROR, max_score, {**extra, "error": "rubric"})
+            data = crash_json(STAFF_ERROR, Failure.RUBRIC, max_score, extra)
         except Exception:  # an engine bug must still leave the student a valid result
             log("ENGINE ERROR while grading:\n" + traceback.format_exc())
-            data = crash_json(STAFF_ERROR, max_score, {**extra, "error": "engine"})
+            data = crash_json(STAFF_ERROR, Failure.ENGINE, max_score, extra)
         try:
             write_json(paths.results, data)
         except OSError as exc:

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from autograder.base import limits
+from autograder.grading.outcomes import Outcome
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 _SKIPPED_DIRS = {"__macosx", ".git", "__pycache__"}
@@ -43,36 +44,39 @@ class Refused:
 
 @dataclass(frozen=True)
 class Submission:
+    """The answer file chosen in a submission folder, flattened to (key path, raw value) entries."""
+
     file: str | None                      # the answer file used, relative to the submission folder
     problem: str | None = None            # why no answers could be read at all
-    problem_kind: str | None = None       # "missing" (no file chosen) or "unreadable" (file unusable)
+    problem_kind: Outcome | None = None   # MISSING (no file, or nothing in it) or UNREADABLE (the file is unusable)
     entries: tuple = ()                   # ((key, key, ...), raw value) for every leaf, in file order
     notes: tuple[str, ...] = field(default=())
 
 
 def read_submission(folder: str | Path, answer_stem: str = "answers") -> Submission:
+    """Find the answer file under `folder` and read it safely; never raises for anything a student uploads."""
     folder = Path(folder)
     files, notes = _list_files(folder)
     chosen, problem = _choose(files, answer_stem)
     if chosen is None:
-        return Submission(file=None, problem=problem, problem_kind="missing", notes=tuple(notes))
+        return Submission(file=None, problem=problem, problem_kind=Outcome.MISSING, notes=tuple(notes))
     relative = _shown(chosen.relative_to(folder).as_posix())
     try:
         data, encoding_note = _read_text(chosen)
         if encoding_note:
             notes.append(encoding_note)
         if not data.strip():
-            return Submission(relative, f"{relative} is empty.", "missing", notes=tuple(notes))
+            return Submission(relative, f"{relative} is empty.", Outcome.MISSING, notes=tuple(notes))
         tree = _parse_json(data) if chosen.suffix.lower() == ".json" else _parse_yaml(data)
     except _FileProblem as exc:
-        return Submission(relative, f"Could not read {relative}: {exc}", "unreadable", notes=tuple(notes))
+        return Submission(relative, f"Could not read {relative}: {exc}", Outcome.UNREADABLE, notes=tuple(notes))
     if tree is None or tree == "":
-        return Submission(relative, f"{relative} holds no answers.", "missing", notes=tuple(notes))
+        return Submission(relative, f"{relative} holds no answers.", Outcome.MISSING, notes=tuple(notes))
     if not isinstance(tree, list) or (tree and not isinstance(tree[0], _Pair)):
         return Submission(
             relative,
             f"Could not read {relative}: expected keys with answers (like the template's q1a: ...), found a single value.",
-            "unreadable", notes=tuple(notes),
+            Outcome.UNREADABLE, notes=tuple(notes),
         )
     return Submission(relative, entries=tuple(_leaves(tree, ())), notes=tuple(notes))
 

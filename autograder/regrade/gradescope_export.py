@@ -17,7 +17,6 @@ when it has one. The YAML is read event by event, keeping only the fields
 the late policy and the tables need, as plain text: tags are not
 constructed and aliases not followed, so nothing in it can run or expand.
 
-The records at the bottom are what `regrade` hands to the tables and the report.
 """
 
 from __future__ import annotations
@@ -429,16 +428,3 @@ def _by_submission(refused: list[tuple[str, str]], root: tuple[str, ...]) -> dic
         inside = tuple(parts[:len(root)]) == root and len(parts) > len(root) + 1 and _is_folder_name(parts[len(root)])
         grouped.setdefault(parts[len(root)] if inside else None, []).append(problem)
     return grouped
-
-
-# ---------------------------------------------------------------- what regrade hands on
-
-@dataclass(frozen=True)
-class GradedSubmission:
-    """One regraded submission: who submitted it and the results.json written for it."""
-
-    submission_id: str                  # the export's folder name, e.g. "submission_123456"
-    submitters: tuple[Submitter, ...]   # several for a group submission
-    results: Mapping[str, Any]          # exactly what results/<submission_id>/results.json holds
-    flags: tuple[str, ...] = ()         # what a TA should look at: "late 1 d", "no answer file", ...
-    review_texts: Mapping[str, str] = field(default_factory=dict)  # part id -> free text a TA reads

@@ -39,29 +39,21 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
 from autograder.base.atomic import write_text_atomic
-from autograder.regrade.gradescope_export import (
-    METADATA_JSON, Export, ExportedSubmission, ExportError, GradedSubmission, read_export,
-)
-from autograder.grading.results_json import crash_json, write_json
-from autograder.grading.run import STAFF_ERROR, Paths, run
+from autograder.base.text_enum import TextEnum
 from autograder.grading.key import AnswerKey
-from autograder.grading.readings import READ, ParsedSubmission, parse_submission
+from autograder.grading.outcomes import Failure, Outcome
+from autograder.grading.readings import ParsedSubmission, parse_submission
+from autograder.grading.results_json import WrittenResult, crash_json, write_json
 from autograder.grading.rubric import Rubric
+from autograder.grading.run import STAFF_ERROR, Paths, run
 from autograder.grading.submission import read_submission
-from autograder.regrade.tables import (
-    late_factor, part_tests, read_results, write_changes, write_grades, write_review,
-)
+from autograder.regrade.gradescope_export import METADATA_JSON, Export, ExportedSubmission, read_export
+from autograder.regrade.graded import Flag, FlagKind, GradedSubmission
+from autograder.regrade.tables import RESULTS, flag_text, read_results, write_changes, write_grades, write_review
 
 STATE_FILE = "regrade.json"
-RESULTS = "results"
 UNZIPPED = "export"         # a zip export is extracted here, and kept: each submission's files beside its results
 OUTPUTS = ("grades.csv", "review.csv", "changes.csv", "report.html")
-WORKER_DIED = "worker_died"  # extra_data.error of the results given to a submission that killed its worker
-# Flags (grades.csv) that make a submission a failure the summary lists.
-NO_ANSWERS = "no answers read"
-GRADER_ERROR = "grader error"
-WORKER_DEATH = "grading process died"
-EXPORT_PROBLEM = "export: "
 LISTED = 20                 # failures and export problems printed in the summary; grades.csv has them all
 CHUNKS_PER_WORKER = 8       # enough chunks to keep every worker busy to the end
 MAX_CHUNK = 64              # and small enough that an interrupt waits for little
@@ -79,7 +71,7 @@ class Interrupted(Exception):
 
 @dataclass(frozen=True)
 class RegradeReport:
-    """What a regrade did; `summary()` is what the command prints."""
+    """What a regrade did; `summary()` is what the command prints, `exit_code` what it returns."""
 
     key: AnswerKey
     outdir: Path
@@ -90,8 +82,10 @@ class RegradeReport:
     seconds: float
     rows: Mapping[str, int]        # file name -> rows (grades.csv), groups (review.csv), changed parts (changes.csv)
 
+    exit_code = 0  # the batch ran, even with submissions that could not be graded: they are listed
+
     def failures(self) -> list[GradedSubmission]:
-        return [submission for submission in self.graded if any(_is_failure(flag) for flag in submission.flags)]
+        return [submission for submission in self.graded if submission.failed]
 
     def summary(self) -> str:
         count, rubric = len(self.graded), self.key.rubric
@@ -120,38 +114,21 @@ class RegradeReport:
         return "\n".join(lines)
 
 
-def regrade_command(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous: str | Path | None = None,
-                    force: bool = False, jobs: int | None = None) -> int:
-    """The `regrade` sub-command: prints the summary; 0 when the batch ran, 1 bad export, 2 bad OUTDIR, 130 Ctrl-C."""
-    try:
-        report = regrade(key, export, outdir, previous=previous, force=force, jobs=jobs)
-    except OutdirError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ExportError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except Interrupted as exc:
-        print(f"interrupted: {exc.done} of {exc.total} submissions graded and kept in {outdir}; "
-              "run the same command again to grade the rest", file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("interrupted before any submission was graded", file=sys.stderr)
-        return 130
-    print(report.summary())
-    return 0
-
-
 def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous: str | Path | None = None,
             force: bool = False, jobs: int | None = None, progress: TextIO | None = None) -> RegradeReport:
+    """Regrade every submission of `export` into `outdir` and write the tables and the report.
+
+    Raises OutdirError (outdir or previous unusable: a usage error),
+    ExportError (the export cannot be read), Interrupted (Ctrl-C: what was
+    graded is kept, and the same call resumes)."""
     started = time.perf_counter()
     export, outdir = Path(export), Path(outdir)
-    mode = _claim(outdir, export, force)
+    claim = _claim(outdir, export, force)
     if previous is not None:
         previous = Path(previous)
         if not (previous / RESULTS).is_dir() or previous.resolve() == outdir.resolve():
             raise OutdirError(f"--previous {previous}: not the OUTDIR of another regrade (it has no {RESULTS}/ folder)")
-    if mode == "replace":
+    if claim is Claim.REPLACE:
         _remove_outputs(outdir)
     unzipped = outdir / UNZIPPED
     shutil.rmtree(unzipped, ignore_errors=True)  # what an interrupted run had unzipped, perhaps in part
@@ -159,7 +136,7 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
     jobs = jobs or _cpu_count()
     exported = read_export(export, unzipped)
     _write_state(outdir, export, key, "running")
-    tasks = [_task(submission, outdir, reuse=mode == "resume") for submission in exported.submissions]
+    tasks = [_task(submission, outdir, reuse=claim is Claim.RESUME) for submission in exported.submissions]
     bar = _Progress(len(tasks), sys.stderr if progress is None else progress)
     try:
         outcomes = _grade_all(key, tasks, jobs, bar.advance)
@@ -189,8 +166,15 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
 
 # ---------------------------------------------------------------- OUTDIR
 
-def _claim(outdir: Path, export: Path, force: bool) -> str:
-    """"fresh", "resume" (an unfinished regrade of this export) or "replace" (--force over an earlier one)."""
+class Claim(TextEnum):
+    """How a regrade takes OUTDIR."""
+
+    FRESH = "fresh"          # a new or empty folder
+    RESUME = "resume"        # an unfinished regrade of this export: keep what it finished
+    REPLACE = "replace"      # --force over an earlier regrade (or a folder holding other files)
+
+
+def _claim(outdir: Path, export: Path, force: bool) -> Claim:
     if outdir.exists() and not outdir.is_dir():
         raise OutdirError(f"{outdir} is a file, not a folder")
     if export.is_dir() and outdir.resolve().is_relative_to(export.resolve()):
@@ -203,14 +187,14 @@ def _claim(outdir: Path, export: Path, force: bool) -> str:
         if outdir.is_dir() and any(outdir.iterdir()) and not force:
             raise OutdirError(f"{outdir} is not empty and holds no regrade; give a new or empty folder, "
                               "or --force to write into it")
-        return "replace" if force else "fresh"
+        return Claim.REPLACE if force else Claim.FRESH
     if state.get("status") == "running" and state.get("export") == str(export.resolve()) and not force:
-        return "resume"
+        return Claim.RESUME
     if not force:
         what = "a finished" if state.get("status") == "finished" else "an unfinished"
         raise OutdirError(f"{outdir} already holds {what} regrade of {state.get('export', 'another export')}; "
                           f"pass --force to replace it, or give another -o folder")
-    return "replace"
+    return Claim.REPLACE
 
 
 def _read_state(outdir: Path) -> dict | None:
@@ -254,9 +238,9 @@ class _Task:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class _Graded:
     submission_id: str
-    results: dict
+    result: WrittenResult
     review_texts: dict
     reused: bool
 
@@ -289,41 +273,34 @@ def _start_worker(key: AnswerKey) -> None:
     gc.enable()
 
 
-def _grade_chunk(tasks: Sequence[_Task]) -> list[_Outcome]:
+def _grade_chunk(tasks: Sequence[_Task]) -> list[_Graded]:
     return [_grade_task(task) for task in tasks]
 
 
-def _grade_task(task: _Task) -> _Outcome:
+def _grade_task(task: _Task) -> _Graded:
     key = _KEY
     results_path = task.results_dir / "results.json"
-    data = _reusable(results_path, key) if task.reuse else None
-    reused = data is not None
-    if not reused:
-        # A submission without metadata of its own is graded as the container grades one with none.
-        metadata_path = task.metadata_file or task.results_dir / METADATA_JSON
-        log, graded = io.StringIO(), []
-        data = run(key.rubric.path, Paths(task.files, metadata_path, results_path), stream=log, key=key,
-                   metadata=task.metadata, on_graded=graded.append)
-        if data.get("extra_data", {}).get("error"):
-            write_text_atomic(task.results_dir / "stdout", log.getvalue())
-        texts = _free_texts(graded[0].parsed) if graded else {}
-    else:
-        texts = _review_texts(task.files)
-    return _Outcome(task.submission_id, data, texts, reused)
+    result = _reusable(results_path, key) if task.reuse else None
+    if result is not None:
+        return _Graded(task.submission_id, result, _review_texts(task.files), True)
+    # A submission without metadata of its own is graded as the container grades one with none.
+    metadata_path = task.metadata_file or task.results_dir / METADATA_JSON
+    log, graded = io.StringIO(), []
+    result = WrittenResult.from_json(run(key.rubric.path, Paths(task.files, metadata_path, results_path), stream=log,
+                                         key=key, metadata=task.metadata, on_graded=graded.append))
+    if result.failure is not None:
+        write_text_atomic(task.results_dir / "stdout", log.getvalue())
+    return _Graded(task.submission_id, result, _free_texts(graded[0].parsed) if graded else {}, False)
 
 
-def _reusable(results_path: Path, key: AnswerKey) -> dict | None:
+def _reusable(results_path: Path, key: AnswerKey) -> WrittenResult | None:
     """The results.json an interrupted run wrote, if it is valid and graded with this rubric and engine.
 
     Results saying grading failed (stopped by the shutdown, a worker that died, ...) are graded again."""
-    try:
-        data = json.loads(results_path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    extra = data.get("extra_data") if isinstance(data, dict) else None
-    if (isinstance(extra, dict) and extra.get("rubric_sha256") == key.rubric.sha256
-            and extra.get("engine") == key.engine and "error" not in extra):
-        return data
+    result = WrittenResult.read(results_path)
+    if (result is not None and result.rubric_sha256 == key.rubric.sha256 and result.engine == key.engine
+            and result.failure is None):
+        return result
     return None
 
 
@@ -334,8 +311,11 @@ def _review_texts(files: Path) -> dict[str, str]:
 
 
 def _free_texts(parsed: ParsedSubmission) -> dict[str, str]:
-    return {reading.part_id: reading.value.text for reading in parsed.readings
-            if reading.status == READ and reading.part_id in _REVIEW_PARTS}
+    rubric = _REVIEW_RUBRIC
+    if rubric is None:
+        return {}
+    return {part.id: part.answer_type.review_text(reading.value) for part in rubric.parts
+            for reading in [parsed.reading(part.id)] if reading.read}
 
 
 # ---------------------------------------------------------------- the pool
@@ -346,10 +326,10 @@ def _pool_context():
 
 
 def _grade_all(key: AnswerKey, tasks: Sequence[_Task], jobs: int,
-               advance: Callable[[int], None]) -> dict[str, _Outcome]:
-    outcomes: dict[str, _Outcome] = {}
+               advance: Callable[[int], None]) -> dict[str, _Graded]:
+    outcomes: dict[str, _Graded] = {}
 
-    def record(batch: Sequence[_Outcome]) -> None:
+    def record(batch: Sequence[_Graded]) -> None:
         outcomes.update((outcome.submission_id, outcome) for outcome in batch)
         advance(len(batch))
 
@@ -380,7 +360,7 @@ def _grade_all(key: AnswerKey, tasks: Sequence[_Task], jobs: int,
 
 
 def _pool_round(key: AnswerKey, tasks: Sequence[_Task], workers: int, size: int,
-                record: Callable[[Sequence[_Outcome]], None]) -> list[_Task]:
+                record: Callable[[Sequence[_Graded]], None]) -> list[_Task]:
     """Grade tasks in a fresh pool; the tasks not finished (in order) if a worker died."""
     chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
     finished: set[int] = set()
@@ -401,15 +381,15 @@ def _pool_round(key: AnswerKey, tasks: Sequence[_Task], workers: int, size: int,
     return [task for index, chunk in enumerate(chunks) if index not in finished for task in chunk]
 
 
-def _worker_died(key: AnswerKey, task: _Task) -> _Outcome:
+def _worker_died(key: AnswerKey, task: _Task) -> _Graded:
     rubric = key.rubric
-    data = crash_json(STAFF_ERROR, rubric.total_points,
-                      {"engine": key.engine, "rubric_sha256": rubric.sha256, "error": WORKER_DIED})
+    data = crash_json(STAFF_ERROR, Failure.WORKER_DIED, rubric.total_points,
+                      {"engine": key.engine, "rubric_sha256": rubric.sha256})
     write_json(task.results_dir / "results.json", data)
     write_text_atomic(task.results_dir / "stdout", "The process grading this submission died twice (killed, or out "
                       "of memory) before it returned results: these results say so. Regrade it on its own with "
                       "`autograder grade`.\n")
-    return _Outcome(task.submission_id, data, {}, False)
+    return _Graded(task.submission_id, WrittenResult.from_json(data), {}, False)
 
 
 class _Progress:
@@ -446,37 +426,31 @@ class _Progress:
 
 # ---------------------------------------------------------------- flags
 
-def _graded(submission: ExportedSubmission, outcome: _Outcome) -> GradedSubmission:
-    return GradedSubmission(submission.submission_id, submission.submitters, outcome.results,
-                            flags_of(submission, outcome.results), outcome.review_texts)
+def _graded(submission: ExportedSubmission, graded: _Graded) -> GradedSubmission:
+    return GradedSubmission(submission.submission_id, submission.submitters, graded.result,
+                            flags_of(submission, graded.result), graded.review_texts)
 
 
-def flags_of(submission: ExportedSubmission, results: Mapping) -> tuple[str, ...]:
+def flags_of(submission: ExportedSubmission, result: WrittenResult) -> tuple[Flag, ...]:
     """What a TA should look at, failures first."""
-    flags = [EXPORT_PROBLEM + problem for problem in submission.problems]
-    extra = results.get("extra_data", {})
-    error = extra.get("error")
-    if error == WORKER_DIED:
-        flags.append(WORKER_DEATH)
-    elif error:
-        flags.append(f"{GRADER_ERROR} ({error}): see {RESULTS}/{submission.submission_id}/stdout")
+    flags = [Flag(FlagKind.EXPORT, detail=problem) for problem in submission.problems]
+    if result.failure is Failure.WORKER_DIED:
+        flags.append(Flag(FlagKind.WORKER_DIED))
+    elif result.failure is not None:
+        flags.append(Flag(FlagKind.GRADER_ERROR, failure=result.failure))
     else:
-        verdicts = Counter(test["extra_data"].get("verdict") for test in part_tests(results).values())
-        unread = {kind: verdicts[kind] for kind in ("unreadable", "missing") if verdicts[kind]}
-        if verdicts and sum(unread.values()) == sum(verdicts.values()):
-            flags.append(NO_ANSWERS)
+        outcomes = Counter(part.outcome for part in result.parts.values())
+        unread = {kind: outcomes[outcome] for kind, outcome in
+                  ((FlagKind.UNREADABLE, Outcome.UNREADABLE), (FlagKind.MISSING, Outcome.MISSING)) if outcomes[outcome]}
+        if outcomes and sum(unread.values()) == sum(outcomes.values()):
+            flags.append(Flag(FlagKind.NO_ANSWERS))
         else:
-            flags.extend(f"{kind}: {count} part{'s' if count > 1 else ''}" for kind, count in unread.items())
-        days = (extra.get("late") or {}).get("days_late")
-        if days:
-            flags.append(f"late {days} d, x{late_factor(results):g}")
+            flags.extend(Flag(kind, count) for kind, count in unread.items())
+        if result.days_late:
+            flags.append(Flag(FlagKind.LATE, result.days_late, result.late_factor or "1"))
     if len(submission.submitters) > 1:
-        flags.append(f"group of {len(submission.submitters)}")
+        flags.append(Flag(FlagKind.GROUP, len(submission.submitters)))
     return tuple(flags)
-
-
-def _is_failure(flag: str) -> bool:
-    return flag == NO_ANSWERS or flag.startswith((GRADER_ERROR, WORKER_DEATH, EXPORT_PROBLEM))
 
 
 def _count(number: int, noun: str) -> str:
@@ -489,6 +463,6 @@ def _who(submission: GradedSubmission) -> str:
 
 
 def _reason(submission: GradedSubmission) -> str:
-    reason = "; ".join(submission.flags)
-    output = submission.results.get("output")
-    return f"{reason}: {output}" if NO_ANSWERS in submission.flags and output else reason
+    reason = "; ".join(flag_text(flag, submission.submission_id) for flag in submission.flags)
+    no_answers = any(flag.kind is FlagKind.NO_ANSWERS for flag in submission.flags)
+    return f"{reason}: {submission.result.output}" if no_answers and submission.result.output else reason

@@ -29,9 +29,12 @@ from typing import Any, Mapping, Sequence
 
 
 from autograder.base.atomic import write_text_atomic
-from autograder.regrade.gradescope_export import GradedSubmission
 from autograder.grading.key import AnswerKey
+from autograder.grading.late import DueSource
+from autograder.grading.outcomes import Outcome
+from autograder.grading.results_json import WrittenPart
 from autograder.grading.rubric import Part, Rubric
+from autograder.regrade.graded import GradedSubmission
 from autograder.regrade.suggest import suggest_mistakes
 
 # A wrong answer is "rare" when at most this many submissions give it: few
@@ -44,8 +47,8 @@ SHARED_AT_LEAST = 3
 ANSWERS_LISTED = 10      # most frequent unrecognised answers shown per part
 
 OUTCOME_COLOURS = {      # the page's CSS uses none of these, so a screenshot can find the plots
-    "correct": "#2e7d32", "ecf": "#81c784", "mistake": "#f9a825",
-    "wrong": "#c62828", "unreadable": "#6a1b9a", "missing": "#9e9e9e",
+    Outcome.CORRECT: "#2e7d32", Outcome.ECF: "#81c784", Outcome.MISTAKE: "#f9a825",
+    Outcome.WRONG: "#c62828", Outcome.UNREADABLE: "#6a1b9a", Outcome.MISSING: "#9e9e9e",
 }
 SCORE_COLOUR = "#3b6ea5"
 _PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -53,31 +56,9 @@ _PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 # ---------------------------------------------------------------- the analysis
 
-@dataclass(frozen=True)
-class Outcome:
-    """One part of one submission, as its results.json records it."""
-
-    part_id: str
-    verdict: str            # correct, ecf, mistake, wrong, unreadable, missing
-    mistake: str | None
-    read_as: str | None
-    points: float
-
-
-def part_outcomes(results: Mapping[str, Any]) -> dict[str, Outcome]:
-    """The per-part outcomes of a results.json; none for a submission that could not be graded."""
-    found = {}
-    for test in results.get("tests", []):
-        extra = test.get("extra_data") or {}
-        if "part" in extra:
-            found[extra["part"]] = Outcome(extra["part"], extra.get("verdict", ""), extra.get("mistake"),
-                                           extra.get("read_as"), float(test.get("score", 0)))
-    return found
-
-
 def graded_ok(submission: GradedSubmission) -> bool:
     """False for a submission whose grading crashed (rubric or engine error): it has no real score."""
-    return not (submission.results.get("extra_data") or {}).get("error")
+    return submission.result.failure is None
 
 
 @dataclass(frozen=True)
@@ -85,12 +66,12 @@ class ClassResults:
     """The graded submissions (crashed ones left out), sorted, with each one's outcomes read once."""
 
     submissions: tuple[GradedSubmission, ...]
-    outcomes: tuple[dict[str, Outcome], ...]
+    outcomes: tuple[Mapping[str, WrittenPart], ...]
 
     @classmethod
     def of(cls, graded: Sequence[GradedSubmission]) -> ClassResults:
         scored = sorted((s for s in graded if graded_ok(s)), key=lambda submission: submission.submission_id)
-        return cls(tuple(scored), tuple(part_outcomes(submission.results) for submission in scored))
+        return cls(tuple(scored), tuple(submission.result.parts for submission in scored))
 
 
 @dataclass(frozen=True)
@@ -102,7 +83,7 @@ class PartSummary:
 
 
 def part_summaries(rubric: Rubric, graded: ClassResults) -> list[PartSummary]:
-    per_part: dict[str, list[Outcome]] = defaultdict(list)
+    per_part: dict[str, list[WrittenPart]] = defaultdict(list)
     for submission_outcomes in graded.outcomes:
         for part_id, outcome in submission_outcomes.items():
             per_part[part_id].append(outcome)
@@ -110,17 +91,18 @@ def part_summaries(rubric: Rubric, graded: ClassResults) -> list[PartSummary]:
     for part in rubric.parts:
         found = per_part.get(part.id, [])
         counts = Counter(_label(outcome) for outcome in found)
-        order = ["correct", "ecf", *(f"mistake {m.id}" for m in part.mistakes), "wrong", "unreadable", "missing"]
+        order = [Outcome.CORRECT, Outcome.ECF, *(f"mistake {m.id}" for m in part.mistakes),
+                 Outcome.WRONG, Outcome.UNREADABLE, Outcome.MISSING]
         order += sorted(set(counts) - set(order))  # e.g. a mistake this rubric no longer declares
         summaries.append(PartSummary(
-            part, len(found), statistics.fmean(o.points for o in found) if found else 0.0,
+            part, len(found), statistics.fmean(o.points or 0.0 for o in found) if found else 0.0,
             tuple((label, counts[label]) for label in order if counts[label]),
         ))
     return summaries
 
 
-def _label(outcome: Outcome) -> str:
-    return f"mistake {outcome.mistake}" if outcome.verdict == "mistake" else outcome.verdict
+def _label(written: WrittenPart) -> str:
+    return f"mistake {written.mistake}" if written.outcome is Outcome.MISTAKE else str(written.outcome or "")
 
 
 @dataclass(frozen=True)
@@ -142,15 +124,15 @@ def late_summary(rubric: Rubric, graded: ClassResults) -> LateSummary:
     factors: list[Fraction] = []
     lost = 0.0
     for submission in graded.submissions:
-        extra = submission.results.get("extra_data") or {}
-        late = extra.get("late") or {}
-        lost += float(extra.get("score_before_late_policy", 0)) - float(submission.results.get("score", 0))
-        if not late.get("submitted"):
+        result = submission.result
+        lost += (result.score_before_late_policy or 0.0) - result.score
+        if not result.submitted:
             unknown += 1
             continue
-        factors.append(Fraction(late.get("factor", "1")))
-        days = int(late.get("days_late") or 0)
-        extended = late.get("due_source") == "extension"
+        factor = result.late_factor or "1"
+        factors.append(Fraction(factor))
+        days = result.days_late
+        extended = result.due_source == DueSource.EXTENSION
         extensions += int(extended)
         late_extended += int(extended and days > 0)
         if days == 0:
@@ -158,7 +140,7 @@ def late_summary(rubric: Rubric, graded: ClassResults) -> LateSummary:
         elif max_days is not None and days > max_days:
             refused += 1
         else:
-            by_days[days].append(late.get("factor", "1"))
+            by_days[days].append(factor)
     return LateSummary(
         unknown, on_time,
         tuple((days, len(found), " or ".join(sorted(set(found)))) for days, found in sorted(by_days.items())),
@@ -207,9 +189,9 @@ def _wrong_answers(rubric: Rubric, graded: ClassResults, include) -> dict[str, d
     parts = {part.id: part for part in rubric.parts if include(part)}
     found: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, submission_outcomes in enumerate(graded.outcomes):
-        for part_id, outcome in submission_outcomes.items():
-            if outcome.verdict == "wrong" and outcome.read_as is not None and part_id in parts:
-                found[part_id][outcome.read_as].append(index)
+        for part_id, written in submission_outcomes.items():
+            if written.outcome is Outcome.WRONG and written.read_as is not None and part_id in parts:
+                found[part_id][written.read_as].append(index)
     return found
 
 
@@ -351,17 +333,17 @@ def _overview(rubric: Rubric, ordered: Sequence[GradedSubmission], scored: Class
     if crashed:
         lines.append(f"{len(crashed)} could not be graded (a rubric or engine error; they are left out below): "
                      + ", ".join(crashed))
-    other_rubric = sum(1 for s in ordered if (s.results.get("extra_data") or {}).get("rubric_sha256") != rubric.sha256)
+    other_rubric = sum(1 for s in ordered if s.result.rubric_sha256 != rubric.sha256)
     if other_rubric:
         lines.append(f"Warning: {other_rubric} results were not written with this rubric (another SHA-256).")
     return _Html("".join(_p(line) for line in lines))
 
 
 def _scores_section(rubric: Rubric, scored: ClassResults) -> _Html:
-    finals = [float(s.results.get("score", 0)) for s in scored.submissions]
+    finals = [s.result.score for s in scored.submissions]
     if not finals:
         return _section("scores", "Score distribution", _p("No submission was graded."))
-    before = [float((s.results.get("extra_data") or {}).get("score_before_late_policy", 0)) for s in scored.submissions]
+    before = [s.result.score_before_late_policy or 0.0 for s in scored.submissions]
     rows = [(name, _number(fn(finals)), _number(fn(before))) for name, fn in (
         ("mean", statistics.fmean), ("median", statistics.median), ("standard deviation", statistics.pstdev),
         ("lowest", min), ("highest", max))]

@@ -10,7 +10,7 @@ then moved into place, so a reader never sees half of one.
 
 Everything is read from the results.json of each submission (and, for
 review.csv, the free text a TA reads), so the tables say exactly what
-students were given.
+students were given. The flags' words are written here, and only here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -28,8 +27,11 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from autograder.base.atomic import write_text_atomic
-from autograder.regrade.gradescope_export import GradedSubmission
+from autograder.grading.results_json import WrittenPart, WrittenResult
 from autograder.grading.rubric import Part, Rubric
+from autograder.regrade.graded import Flag, FlagKind, GradedSubmission
+
+RESULTS = "results"  # OUTDIR/results/<submission>/results.json
 
 # Excel shows at most this many characters in a cell; a longer list of submission ids is cut with a count.
 _CELL_CHARACTERS = 32_000
@@ -69,17 +71,8 @@ def _decimal(value: float | None) -> str:
     return "0" if text == "-0" else text
 
 
-# results.json is parsed JSON: its objects are dicts (and isinstance against typing's Mapping is slow).
-
-def part_tests(results: Mapping[str, Any]) -> dict[str, dict]:
-    """Part id -> its test in a results.json (none when grading could not run)."""
-    return {test["extra_data"]["part"]: test for test in results.get("tests", ())
-            if isinstance(test.get("extra_data"), dict) and "part" in test["extra_data"]}
-
-
-def late_factor(results: Mapping[str, Any]) -> float | None:
-    late = results.get("extra_data", {}).get("late")
-    return _fraction(late["factor"]) if isinstance(late, dict) and "factor" in late else None
+def late_factor(result: WrittenResult) -> float | None:
+    return _fraction(result.late_factor) if result.late_factor is not None else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -87,9 +80,28 @@ def _fraction(text: str) -> float:
     return float(Fraction(text))  # "3/4": a class has a handful of distinct factors
 
 
-def _graded_with(results: Mapping[str, Any]) -> tuple[str, str]:
-    extra = results.get("extra_data", {})
-    return str(extra.get("rubric_sha256", "")), str(extra.get("engine", ""))
+def _graded_with(result: WrittenResult) -> tuple[str, str]:
+    return result.rubric_sha256 or "", result.engine or ""
+
+
+def flag_text(flag: Flag, submission_id: str) -> str:
+    """A flag in the words grades.csv and the regrade's summary use."""
+    match flag.kind:
+        case FlagKind.EXPORT:
+            return f"export: {flag.detail}"
+        case FlagKind.GRADER_ERROR:
+            return f"grader error ({flag.failure}): see {RESULTS}/{submission_id}/stdout"
+        case FlagKind.WORKER_DIED:
+            return "grading process died"
+        case FlagKind.NO_ANSWERS:
+            return "no answers read"
+        case FlagKind.UNREADABLE | FlagKind.MISSING:
+            return f"{flag.kind}: {flag.count} part{'s' if flag.count > 1 else ''}"
+        case FlagKind.LATE:
+            return f"late {flag.count} d, x{_fraction(flag.detail):g}"
+        case FlagKind.GROUP:
+            return f"group of {flag.count}"
+    raise AssertionError(flag.kind)
 
 
 def _points_header(part: Part) -> str:
@@ -106,15 +118,14 @@ def write_grades(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
 
     def rows():
         for submission in graded:
-            results = submission.results
-            tests = part_tests(results)
-            extra = results.get("extra_data", {})
-            before = extra.get("score_before_late_policy")
+            result = submission.result
+            parts = result.parts
+            flags = "; ".join(flag_text(flag, submission.submission_id) for flag in submission.flags)
             common = [
                 _cell(submission.submission_id),
-                *(_decimal(tests[part.id].get("score")) if part.id in tests else "" for part in rubric.parts),
-                _decimal(before), _decimal(late_factor(results)), _decimal(results.get("score", 0.0)),
-                _decimal(float(rubric.total_points)), _cell("; ".join(submission.flags)), *_graded_with(results),
+                *(_decimal(parts[part.id].points) if part.id in parts else "" for part in rubric.parts),
+                _decimal(result.score_before_late_policy), _decimal(late_factor(result)), _decimal(result.score),
+                _decimal(float(rubric.total_points)), _cell(flags), *_graded_with(result),
             ]
             for submitter in submission.submitters or (None,):
                 who = (submitter.name, submitter.sid, submitter.email) if submitter else ("", "", "")
@@ -228,11 +239,10 @@ def write_review(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
             points: Counter = Counter()
             graded_with = set()
             for submission, _ in group.members:
-                test = part_tests(submission.results).get(part.id, {})
-                extra = test.get("extra_data", {})
-                outcomes[" ".join(filter(None, (extra.get("verdict"), extra.get("mistake"))))] += 1
-                points[_decimal(test.get("score"))] += 1
-                graded_with.add(_graded_with(submission.results))
+                written = submission.result.parts.get(part.id)
+                outcomes[" ".join(filter(None, (_verdict(written), _rule(written))))] += 1
+                points[_decimal(written.points if written else None)] += 1
+                graded_with.add(_graded_with(submission.result))
             yield [
                 part.id, f"{part.id}#{numbers[part.id]}", len(group.members), _cell(group.texts[0]),
                 len(group.texts) - 1, "; ".join(f"{outcome} x{count}" for outcome, count in outcomes.most_common()),
@@ -254,20 +264,17 @@ def _ids(ids: Sequence[str]) -> str:
 
 # ---------------------------------------------------------------- changes.csv
 
-def read_results(outdir: Path) -> dict[str, Mapping]:
+def read_results(outdir: Path) -> dict[str, WrittenResult]:
     """Submission id -> results.json of an earlier regrade's OUTDIR (unreadable files are left out)."""
     found = {}
-    for path in sorted((outdir / "results").glob("*/results.json")):
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict):
-            found[path.parent.name] = data
+    for path in sorted((outdir / RESULTS).glob("*/results.json")):
+        result = WrittenResult.read(path)
+        if result is not None:
+            found[path.parent.name] = result
     return found
 
 
-def write_changes(path: Path, rubric: Rubric, previous: Mapping[str, Mapping],
+def write_changes(path: Path, rubric: Rubric, previous: Mapping[str, WrittenResult],
                   graded: Sequence[GradedSubmission]) -> int:
     """Every submission whose score changed since `previous`: a row per part that changed; returns the row count."""
     header = ["Submission ID", "Submitters", "Part", "Old points", "New points", "Old verdict", "New verdict",
@@ -279,7 +286,7 @@ def write_changes(path: Path, rubric: Rubric, previous: Mapping[str, Mapping],
         for submission_id in sorted(set(current) | set(previous)):
             old = previous.get(submission_id)
             submission = current.get(submission_id)
-            new = submission.results if submission else None
+            new = submission.result if submission else None
             who = "; ".join(f"{s.name} ({s.sid})" if s.sid else s.name for s in submission.submitters) if submission else ""
             common = [_cell(submission_id), _cell(who)]
             if old is None or new is None:  # in one regrade only: the verdict on the other side is "absent"
@@ -288,12 +295,11 @@ def write_changes(path: Path, rubric: Rubric, previous: Mapping[str, Mapping],
                 continue
             changed = list(_changed_parts(rubric, old, new))
             factor_changed = late_factor(old) != late_factor(new)
-            if abs(float(old.get("score", 0)) - float(new.get("score", 0))) < 1e-9 and not any(
-                    points for points, _ in changed):
+            if abs(old.score - new.score) < 1e-9 and not any(points for points, _ in changed):
                 continue
             for part, _ in changed:
-                before, after = part_tests(old).get(part.id, {}), part_tests(new).get(part.id, {})
-                yield [*common, part.id, _decimal(before.get("score")), _decimal(after.get("score")),
+                before, after = old.parts.get(part.id), new.parts.get(part.id)
+                yield [*common, part.id, _points(before), _points(after),
                        _verdict(before), _verdict(after), _rule(before), _rule(after),
                        _total(old), _total(new), *_pair(old, new)]
             if factor_changed:
@@ -303,28 +309,32 @@ def write_changes(path: Path, rubric: Rubric, previous: Mapping[str, Mapping],
     return _write_csv(path, header, rows())
 
 
-def _changed_parts(rubric: Rubric, old: Mapping, new: Mapping):
+def _changed_parts(rubric: Rubric, old: WrittenResult, new: WrittenResult):
     """(part, whether its points changed) for each part whose points, verdict or rule changed."""
-    before, after = part_tests(old), part_tests(new)
     for part in rubric.parts:
-        a, b = before.get(part.id, {}), after.get(part.id, {})
-        points_changed = _decimal(a.get("score")) != _decimal(b.get("score"))
+        a, b = old.parts.get(part.id), new.parts.get(part.id)
+        points_changed = _points(a) != _points(b)
         if points_changed or _verdict(a) != _verdict(b) or _rule(a) != _rule(b):
             yield part, points_changed
 
 
-def _verdict(test: Mapping) -> str:
-    return str(test.get("extra_data", {}).get("verdict") or "")
+def _points(written: WrittenPart | None) -> str:
+    return _decimal(written.points if written else None)
 
 
-def _rule(test: Mapping) -> str:
-    return str(test.get("extra_data", {}).get("mistake") or "")
+def _verdict(written: WrittenPart | None) -> str:
+    return str(written.outcome or "") if written else ""
 
 
-def _total(results: Mapping | None) -> str:
-    return _decimal(float(results.get("score", 0))) if results is not None else ""
+def _rule(written: WrittenPart | None) -> str:
+    return str(written.mistake or "") if written else ""
 
 
-def _pair(old: Mapping | None, new: Mapping | None) -> list[str]:
-    (old_sha, old_engine), (new_sha, new_engine) = (_graded_with(old or {}), _graded_with(new or {}))
+def _total(result: WrittenResult | None) -> str:
+    return _decimal(result.score) if result is not None else ""
+
+
+def _pair(old: WrittenResult | None, new: WrittenResult | None) -> list[str]:
+    (old_sha, old_engine) = _graded_with(old) if old else ("", "")
+    (new_sha, new_engine) = _graded_with(new) if new else ("", "")
     return [old_sha, new_sha, old_engine, new_engine]
