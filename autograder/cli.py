@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from autograder import __version__
@@ -113,40 +111,28 @@ def _grade(args) -> int:
 
 
 def _compile(args) -> int:
-    from autograder.grading.key import write_cache
+    from autograder.authoring.compile import CompileError, compile_rubric
+    from autograder.grading.rubric import RubricError
 
-    started = time.perf_counter()
-    key = _load(args.rubric)
-    if key is None:
+    try:
+        report = compile_rubric(args.rubric)
+    except (RubricError, CompileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
-    path = write_cache(key)
-    print(f"compiled {len(key.parts)} parts in {time.perf_counter() - started:.2f} s -> {path}")
-    return 0
+    print(report.summary())
+    return report.exit_code
 
 
 def _check(args) -> int:
-    from autograder.authoring.check import ERROR, NOTE, WARNING, check_rubric
+    from autograder.authoring.check import check_rubric
 
-    started = time.perf_counter()
     report = check_rubric(args.rubric)
-    shown = (ERROR, WARNING, NOTE) if args.verbose else (ERROR, WARNING)
-    for problem in report.problems:
-        if problem.severity in shown:
-            print(problem)
-    errors, warnings, notes = (len(report.of(severity)) for severity in (ERROR, WARNING, NOTE))
-    rubric = report.rubric
-    what = (f"{len(rubric.parts)} parts, {float(rubric.total_points):g} points, "
-            f"{sum(len(part.mistakes) for part in rubric.parts)} mistakes, {report.examples_graded} examples graded, "
-            f"{report.mutations_tried} mutations tried" if rubric else "not loaded")
-    verdict = "OK" if report.ok else f"{errors} error{'s' * (errors != 1)}"
-    print(f"{args.rubric}: {verdict}, {warnings} warning{'s' * (warnings != 1)}"
-          + (f", {notes} note{'s' * (notes != 1)} (-v shows them)" if notes and not args.verbose else "")
-          + f" ({what}; {time.perf_counter() - started:.2f} s)")
-    return 0 if report.ok else 1
+    print(report.summary(args.verbose))
+    return report.exit_code
 
 
 def _samples(args) -> int:
-    from autograder.authoring.samples import NoSamples, grade_sample, samples_for
+    from autograder.authoring.samples import NoSamples, grade_samples, samples_for
 
     key = _load(args.rubric)
     if key is None:
@@ -156,21 +142,9 @@ def _samples(args) -> int:
     except NoSamples as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    total = float(key.rubric.total_points)
-    print(f"{'sample':<52} {'score':>7} {'expected':>9}  result")
-    failures = 0
-    with tempfile.TemporaryDirectory(prefix="autograder-samples-") as results_root:
-        for sample in samples:
-            outcome = grade_sample(key, sample, Path(results_root))
-            failures += bool(outcome.mismatches)
-            status = "ok" if not outcome.mismatches else "MISMATCH"
-            print(f"{outcome.name:<52} {outcome.score:>7g} {outcome.expected_score:>9g}  {status}")
-            for problem in outcome.mismatches:
-                print(f"    {problem}")
-            if args.verbose:
-                print("    " + outcome.log.rstrip().replace("\n", "\n    "))
-    print(f"{len(samples) - failures} of {len(samples)} samples grade as expected (out of {total:g} points).")
-    return 1 if failures else 0
+    report = grade_samples(key, samples)
+    print(report.summary(args.verbose))
+    return report.exit_code
 
 
 def _regrade(args) -> int:
@@ -211,7 +185,6 @@ def _build(args) -> int:
     from autograder.authoring.compile import CompileError
     from autograder.grading.rubric import RubricError
 
-    started = time.perf_counter()
     graded = []
 
     def progress(outcome) -> None:
@@ -226,20 +199,8 @@ def _build(args) -> int:
         return 1
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    for outcome in report.failures:
-        print(f"MISMATCH {outcome.name}: score {outcome.score}, expected {outcome.expected_score}")
-        for problem in outcome.mismatches:
-            print(f"    {problem}")
-        if args.verbose:
-            print("    " + outcome.log.rstrip().replace("\n", "\n    "))
-    samples = f"{len(report.outcomes) - len(report.failures)} of {len(report.outcomes)} samples grade as expected"
-    if report.zip_path is None:
-        removed = " (and the older zip there was removed)" if report.removed_stale else ""
-        print(f"{samples} in the unpacked zip: no zip written to {args.out_dir}{removed}")
-        return 1
-    print(f"{samples} in the unpacked zip; wrote {report.zip_path} ({len(report.entries)} files, "
-          f"{report.size / 1024:.1f} KiB) in {time.perf_counter() - started:.1f} s")
-    return 0
+    print(report.summary(args.verbose))
+    return report.exit_code
 
 
 def _template(args) -> int:

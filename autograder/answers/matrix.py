@@ -123,7 +123,7 @@ def _read_list(raw: Any) -> Matrix:
             chars += len(row)
             if chars > limits.MAX_ANSWER_CHARS:
                 raise NotRead(f"its rows are too long (at most {limits.MAX_ANSWER_CHARS} characters)")
-            tokens = _split_row(reading.strip_math(reading.normalise(row)), number)
+            tokens = _split_row(reading.strip_math(reading.unify_characters(row)), number)
             entries += len(tokens)
             _check_size(entries)
             rows.append([reading.read_number(token) for token in tokens])
@@ -134,7 +134,7 @@ def _read_list(raw: Any) -> Matrix:
 
 
 def _read_text(raw: str) -> Matrix:
-    text = reading.strip_math(reading.normalise(raw))
+    text = reading.strip_math(reading.unify_characters(raw))
     if "=" in text:
         # "C = [[...]]": the matrix is what follows the name.
         text = reading.strip_math(reading.after_last_equals(text))

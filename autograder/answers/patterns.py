@@ -25,7 +25,7 @@ class Entry:
     patterns: tuple[re.Pattern, ...]
 
 
-def normalise(text: str) -> str:
+def fold_for_matching(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"[-_‐‑–—/]+", " ", text)
     return " ".join(text.split())
@@ -85,7 +85,7 @@ def build_table(options: Mapping, key: str) -> tuple[Entry, ...]:
 
 
 def matching(entries: tuple[Entry, ...], text: str) -> tuple[Entry, ...]:
-    normalised = normalise(text)
+    normalised = fold_for_matching(text)
     return tuple(entry for entry in entries if any(p.search(normalised) for p in entry.patterns))
 
 
@@ -95,6 +95,6 @@ _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\brather than|\binstead of|\bunlike
 
 def affirmed(entry: Entry, text: str) -> bool:
     """Whether the text names the entry at least once without negating it."""
-    normalised = normalise(text)
+    normalised = fold_for_matching(text)
     return any(not _NEGATED.search(normalised[: match.start()])
                for pattern in entry.patterns for match in pattern.finditer(normalised))

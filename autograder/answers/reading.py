@@ -42,7 +42,7 @@ _CHARS = str.maketrans(
 _SPACES = re.compile(r"[^\S\n]+")
 
 
-def normalise(text: str) -> str:
+def unify_characters(text: str) -> str:
     """Unicode look-alikes -> ASCII, runs of spaces -> one space, stripped."""
     text = text.replace("\r\n", "\n").translate(_CHARS)
     return _SPACES.sub(" ", text).strip()
@@ -82,7 +82,7 @@ def delatex(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """Student text -> one plain line: Unicode, math delimiters and LaTeX undone."""
-    return " ".join(delatex(strip_math(normalise(text))).split())
+    return " ".join(delatex(strip_math(unify_characters(text))).split())
 
 
 def after_last_equals(text: str) -> str:

@@ -55,15 +55,39 @@ class BuildError(Exception):
 
 @dataclass(frozen=True)
 class BuildReport:
+    """The zip built (or not) and each sample's grade in it; `summary()` is what `autograder build` prints."""
+
     zip_path: Path | None                 # None when a sample failed: then no zip is kept
     entries: tuple[str, ...]
     size: int                             # bytes of the zip as built, kept or not
     outcomes: tuple[SampleOutcome, ...]   # sorted by sample name
     removed_stale: bool                   # a failed build deleted an older zip at the same path
+    out_dir: Path = Path("dist")
+    seconds: float = 0.0
 
     @property
     def failures(self) -> tuple[SampleOutcome, ...]:
         return tuple(outcome for outcome in self.outcomes if outcome.mismatches)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.zip_path is not None else 1
+
+    def summary(self, verbose: bool = False) -> str:
+        lines = []
+        for outcome in self.failures:
+            lines.append(f"MISMATCH {outcome.name}: score {outcome.score}, expected {outcome.expected_score}")
+            lines.extend(f"    {problem}" for problem in outcome.mismatches)
+            if verbose:
+                lines.append("    " + outcome.log.rstrip().replace("\n", "\n    "))
+        samples = f"{len(self.outcomes) - len(self.failures)} of {len(self.outcomes)} samples grade as expected"
+        if self.zip_path is None:
+            removed = " (and the older zip there was removed)" if self.removed_stale else ""
+            lines.append(f"{samples} in the unpacked zip: no zip written to {self.out_dir}{removed}")
+        else:
+            lines.append(f"{samples} in the unpacked zip; wrote {self.zip_path} ({len(self.entries)} files, "
+                         f"{self.size / 1024:.1f} KiB) in {self.seconds:.1f} s")
+        return "\n".join(lines)
 
 
 def zip_name(rubric: Rubric) -> str:
@@ -77,6 +101,7 @@ def build(rubric_path: str | Path, out_dir: str | Path = "dist", samples: str | 
     Samples default to submissions_samples/<rubric name> (relative to the
     working folder, as for `autograder samples`). Raises RubricError or
     CompileError for a bad rubric, BuildError for a missing piece."""
+    started = time.perf_counter()
     rubric = load_rubric(rubric_path)
     try:
         sample_dirs = samples_for(rubric.name, samples)
@@ -100,9 +125,9 @@ def build(rubric_path: str | Path, out_dir: str | Path = "dist", samples: str | 
             # An older zip at this path no longer matches this checkout: never leave it to be uploaded.
             removed_stale = target.exists()
             target.unlink(missing_ok=True)
-            return BuildReport(None, names, size, outcomes, removed_stale)
+            return BuildReport(None, names, size, outcomes, removed_stale, Path(out_dir), time.perf_counter() - started)
         os.replace(staged, target)
-        return BuildReport(target, names, size, outcomes, False)
+        return BuildReport(target, names, size, outcomes, False, Path(out_dir), time.perf_counter() - started)
     finally:
         staged.unlink(missing_ok=True)
 

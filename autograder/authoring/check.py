@@ -16,14 +16,17 @@ The passes, each finding what the one before cannot:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterator
 
 from autograder.answers.base import Unreadable
+from autograder.base.text_enum import TextEnum
 from autograder.grading.judge import Verdict, judge, judge_all
 from autograder.authoring.compile import CompileError, compile_key
 from autograder.grading.key import AnswerKey, PartKey, cached_key
@@ -33,7 +36,15 @@ from autograder.grading.rubric import SCHEMA_PATH, Rubric, RubricError, did_you_
 from autograder.grading.submission import Submission
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
-ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+class Severity(TextEnum):
+    ERROR = "error"        # check fails
+    WARNING = "warning"    # worth a look
+    NOTE = "note"          # shown with --verbose
+
+
+ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class Problem:
     file: str
     line: int
     column: int
-    severity: str      # error (check fails), warning (worth a look), note (shown with --verbose)
+    severity: Severity
     message: str
 
     def __str__(self) -> str:
@@ -50,21 +61,50 @@ class Problem:
 
 @dataclass(frozen=True)
 class CheckReport:
+    """Every problem `check` found, with what it looked at; `summary()` is what the command prints."""
+
     file: str
     problems: tuple[Problem, ...]
     rubric: Rubric | None
     examples_graded: int
     mutations_tried: int
+    seconds: float = 0.0
 
-    def of(self, severity: str) -> tuple[Problem, ...]:
+    def of(self, severity: Severity) -> tuple[Problem, ...]:
         return tuple(problem for problem in self.problems if problem.severity == severity)
 
     @property
     def ok(self) -> bool:
         return not self.of(ERROR)
 
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def summary(self, verbose: bool = False) -> str:
+        """Each problem as file:line:col (notes only when verbose), then one line of totals."""
+        shown = (ERROR, WARNING, NOTE) if verbose else (ERROR, WARNING)
+        lines = [str(problem) for problem in self.problems if problem.severity in shown]
+        errors, warnings, notes = (len(self.of(severity)) for severity in (ERROR, WARNING, NOTE))
+        rubric = self.rubric
+        what = (f"{len(rubric.parts)} parts, {float(rubric.total_points):g} points, "
+                f"{sum(len(part.mistakes) for part in rubric.parts)} mistakes, {self.examples_graded} examples "
+                f"graded, {self.mutations_tried} mutations tried" if rubric else "not loaded")
+        verdict = "OK" if self.ok else f"{errors} error{'s' * (errors != 1)}"
+        lines.append(f"{self.file}: {verdict}, {warnings} warning{'s' * (warnings != 1)}"
+                     + (f", {notes} note{'s' * (notes != 1)} (-v shows them)" if notes and not verbose else "")
+                     + f" ({what}; {self.seconds:.2f} s)")
+        return "\n".join(lines)
+
 
 def check_rubric(path: str | Path) -> CheckReport:
+    """Run every pass on the rubric at `path`; never raises for anything wrong in the rubric."""
+    started = time.perf_counter()
+    report = _check(path)
+    return dataclasses.replace(report, seconds=time.perf_counter() - started)
+
+
+def _check(path: str | Path) -> CheckReport:
     file = str(path)
     try:
         data, marks = load_with_marks(Path(path).read_bytes().decode("utf-8"))

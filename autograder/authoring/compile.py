@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import copy
 import inspect
+import time
+from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Mapping
 
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.grading import formula
-from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key
+from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key, write_cache
 from autograder.grading.rubric import (
-    LiteralValue, Mistake, NearMiss, Part, Rubric, SolverCall, SolverVariants, Transform, did_you_mean,
+    LiteralValue, Mistake, NearMiss, Part, Rubric, SolverCall, SolverVariants, Transform, did_you_mean, load_rubric,
 )
 
 
@@ -31,6 +34,28 @@ class CompileError(KeyUnavailable):
         super().__init__(message)
         self.part_id, self.mistake_id = part_id, mistake_id
         self.missing_part: str | None = None  # set when a "@part.id" reference names no part
+
+
+@dataclass(frozen=True)
+class CompileReport:
+    """A key compiled and cached beside its rubric; `summary()` is what `autograder compile` prints."""
+
+    key: AnswerKey
+    path: Path
+    seconds: float
+    exit_code = 0
+
+    def summary(self) -> str:
+        return f"compiled {len(self.key.parts)} parts in {self.seconds:.2f} s -> {self.path}"
+
+
+def compile_rubric(rubric_path: str | Path) -> CompileReport:
+    """Load the rubric, compile its key (or take the current cache) and write the cache; raises
+    RubricError or CompileError for an author's error."""
+    started = time.perf_counter()
+    key = cached_or_compiled(load_rubric(rubric_path))
+    path = write_cache(key)
+    return CompileReport(key, path, time.perf_counter() - started)
 
 
 def cached_or_compiled(rubric: Rubric) -> AnswerKey:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from autograder.grading.key import AnswerKey
 from autograder.grading.results_json import WrittenResult
@@ -27,6 +29,42 @@ class SampleOutcome:
     expected_score: float | None
     mismatches: tuple[str, ...]
     log: str
+
+
+@dataclass(frozen=True)
+class SamplesReport:
+    """Every sample graded against its expected.json; `summary()` is what `autograder samples` prints."""
+
+    outcomes: tuple[SampleOutcome, ...]
+    total_points: float
+
+    @property
+    def failures(self) -> tuple[SampleOutcome, ...]:
+        return tuple(outcome for outcome in self.outcomes if outcome.mismatches)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+    def summary(self, verbose: bool = False) -> str:
+        """A table of each sample's score against the expected one, with every difference (and log, if verbose)."""
+        lines = [f"{'sample':<52} {'score':>7} {'expected':>9}  result"]
+        for outcome in self.outcomes:
+            status = "ok" if not outcome.mismatches else "MISMATCH"
+            lines.append(f"{outcome.name:<52} {outcome.score:>7g} {outcome.expected_score:>9g}  {status}")
+            lines.extend(f"    {problem}" for problem in outcome.mismatches)
+            if verbose:
+                lines.append("    " + outcome.log.rstrip().replace("\n", "\n    "))
+        lines.append(f"{len(self.outcomes) - len(self.failures)} of {len(self.outcomes)} samples grade as expected "
+                     f"(out of {self.total_points:g} points).")
+        return "\n".join(lines)
+
+
+def grade_samples(key: AnswerKey, samples: Sequence[Path]) -> SamplesReport:
+    """Grade each sample folder through `grading.run.run`, as run_autograder would."""
+    with tempfile.TemporaryDirectory(prefix="autograder-samples-") as results_root:
+        outcomes = tuple(grade_sample(key, sample, Path(results_root)) for sample in samples)
+    return SamplesReport(outcomes, float(key.rubric.total_points))
 
 
 class NoSamples(Exception):

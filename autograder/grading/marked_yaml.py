@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-Path = tuple
-Marks = dict  # Path -> (line, column), both 1-based
+FieldPath = tuple  # keys and list indexes from the root, e.g. ("questions", 0, "parts", 2, "points")
+Marks = dict      # FieldPath -> (line, column), both 1-based
 
 
 class YamlSyntaxError(ValueError):
@@ -40,7 +40,7 @@ def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, marks: Marks) -> Any:
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, marks: Marks) -> Any:
     marks.setdefault(path, _position(node))
     if isinstance(node, yaml.MappingNode):
         result = {}

@@ -55,7 +55,7 @@ def crash_json(message: str, failure: Failure, max_score: Fraction | None, extra
     """What the student sees when grading could not run at all: 0, and a message they can act on.
 
     `extra` (the engine, the rubric's hash when known) goes to extra_data with the failure as "error"."""
-    message = _plain(message)
+    message = _visible(message)
     extra = {**extra, "error": failure}
     test = {"name": "Autograder error", "score": 0.0, "status": "failed", "visibility": "visible", "output": message}
     if max_score is not None:
@@ -113,10 +113,10 @@ def _part_feedback(part_score: PartScore) -> str:
     lines.append(f"Points: {_points(part_score.points):g} of {_points(part.points):g}.")
     if part.review:
         lines.append("A TA reviews every answer to this part.")
-    return _plain("\n".join(lines))
+    return _visible("\n".join(lines))
 
 
-def _plain(text: str) -> str:
+def _visible(text: str) -> str:
     """Text for the `text` output format: characters that would not show as themselves, escaped."""
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
@@ -145,7 +145,7 @@ def _submission_check(result: GradeResult) -> str:
                          + (f" and {len(keys) - 10} more" if len(keys) > 10 else ""))
     lines.extend(submission.notes)
     lines.append("Scores and feedback per part are shown after the due date.")
-    return _plain("\n".join(lines))
+    return _visible("\n".join(lines))
 
 
 def _post_process(data: dict, result: GradeResult) -> None:
@@ -170,7 +170,7 @@ def _post_process(data: dict, result: GradeResult) -> None:
     summary = lateness.message
     if result.submission.problem:
         summary = " ".join(filter(None, (result.submission.problem, summary)))
-    data["output"] = _plain(summary)
+    data["output"] = _visible(summary)
     data.update(OUTPUT_FORMATS)
     data["extra_data"] = {
         "rubric": result.rubric.name,

@@ -348,7 +348,7 @@ def _leaves(pairs: list, path: tuple) -> list:
         if _is_mapping(value):
             leaves.extend(_leaves(value, path + (pair.key,)))
         else:
-            leaves.append((path + (pair.key,), _plain(value)))
+            leaves.append((path + (pair.key,), _answer_value(value)))
     return leaves
 
 
@@ -356,10 +356,10 @@ def _is_mapping(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, _Pair) for item in value)
 
 
-def _plain(value: Any) -> Any:
+def _answer_value(value: Any) -> Any:
     """A mapping inside an answer becomes a dict, which every answer type refuses in words."""
     if _is_mapping(value):
-        return {pair.key: _plain(pair.value) for pair in value}
+        return {pair.key: _answer_value(pair.value) for pair in value}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_answer_value(item) for item in value]
     return value

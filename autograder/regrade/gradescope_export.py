@@ -26,13 +26,14 @@ import re
 import shutil
 import stat
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import yaml
 
 from autograder.base import limits
+from autograder.base.text_enum import TextEnum
 from autograder.grading.late import read_metadata
 from autograder.grading.submission import _EventParser  # the answer files' YAML event parser: libyaml's when there
 
@@ -44,6 +45,11 @@ _JUNK_FOLDERS = {"__macosx"}
 # container's submission_metadata.json shape. `:results:` and `:history:` can
 # be most of the file and are skipped unread.
 _ENTRY_FIELDS = {"submitters", "created_at", "assignment"}
+
+
+class Layout(TextEnum):
+    GRADESCOPE = "gradescope"    # submission_metadata.yml beside a folder per submission
+    FOLDERS = "folders"          # a folder per student, each the student's files or laid out like /autograder
 
 
 class ExportError(Exception):
@@ -72,7 +78,7 @@ class ExportedSubmission:
 @dataclass(frozen=True)
 class Export:
     source: Path
-    layout: str                           # "gradescope" or "folders"
+    layout: Layout
     submissions: tuple[ExportedSubmission, ...]
     problems: tuple[str, ...] = ()        # export-wide: refused members of no submission, links, impossible names
 
@@ -96,10 +102,10 @@ def read_export(source: str | Path, workdir: Path) -> Export:
 def _read_layout(source: Path, root: Path, refused: Mapping[str | None, list[str]]) -> Export:
     links = [f"{entry.name}: a symbolic link, not followed" for entry in _visible(root) if entry.is_symlink()]
     if (root / METADATA_YAML).is_file():
-        layout = "gradescope"
+        layout = Layout.GRADESCOPE
         submissions, problems = _gradescope_submissions(root, refused)
     else:
-        layout, problems = "folders", []
+        layout, problems = Layout.FOLDERS, []
         submissions = tuple(_plain_submission(folder, refused.get(folder.name, ())) for folder in _submission_folders(root))
     problems = links + problems
     if not submissions:
@@ -288,14 +294,14 @@ def _entry(parser, budget: _Budget) -> dict:
         if name is None:
             _skip_rest(parser, key)
         if name in _ENTRY_FIELDS:
-            entry[name] = _plain(parser, budget, 0)
+            entry[name] = _read_node(parser, budget, 0)
         else:
             _skip_node(parser)
     parser.get_event()
     return entry
 
 
-def _plain(parser, budget: _Budget, depth: int) -> Any:
+def _read_node(parser, budget: _Budget, depth: int) -> Any:
     """One node as str / list / dict (keys without their colon); tags ignored, aliases and excess read as None."""
     if depth > limits.MAX_TREE_DEPTH or not budget.spend():
         _skip_node(parser)
@@ -306,14 +312,14 @@ def _plain(parser, budget: _Budget, depth: int) -> Any:
     if isinstance(event, yaml.SequenceStartEvent):
         items = []
         while not parser.check_event(yaml.SequenceEndEvent):
-            items.append(_plain(parser, budget, depth + 1))
+            items.append(_read_node(parser, budget, depth + 1))
         parser.get_event()
         return items
     if isinstance(event, yaml.MappingStartEvent):
         mapping = {}
         while not parser.check_event(yaml.MappingEndEvent):
-            key = _plain(parser, budget, depth + 1)
-            value = _plain(parser, budget, depth + 1)
+            key = _read_node(parser, budget, depth + 1)
+            value = _read_node(parser, budget, depth + 1)
             if isinstance(key, str):
                 mapping[key.removeprefix(":")] = value
         parser.get_event()
