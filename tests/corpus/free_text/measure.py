@@ -1,7 +1,7 @@
 """Measure the engine against the free-text corpus, without changing any expectation.
 
 Each corpus entry (hw5.yaml, mlp.yaml beside this file) carries the credit a
-fair TA gives. This grades every entry through autograder.check.grade_example
+fair TA gives. This grades every entry through autograder.authoring.check.grade_example
 and reports where the engine differs:
 
 - too_much:    the engine gives more credit than the TA,
@@ -13,7 +13,7 @@ and reports where the engine differs:
   from the TA's, whatever the credit.
 
 It also groups each part's answers the way review.csv does
-(autograder.tables.review_groups) and lists every group mixing different
+(autograder.regrade.tables.review_groups) and lists every group mixing different
 `meaning` tags, and every deliberate near-identical set (`group:`) the grouping
 splits. Choice parts are not grouped in review.csv (only text parts are); they
 are grouped here too, with the same function, for information.
@@ -41,11 +41,12 @@ CORPORA = {"hw5": REPO / "rubric" / "hw5.yaml", "mlp": REPO / "rubric" / "mlp.ya
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from autograder.check import grade_example  # noqa: E402
-from autograder.export import GradedSubmission  # noqa: E402
-from autograder.key import load_key  # noqa: E402
-from autograder.rubric import load_rubric  # noqa: E402
-from autograder.tables import review_groups  # noqa: E402
+from autograder.authoring.check import grade_example  # noqa: E402
+from autograder.authoring.compile import cached_or_compiled  # noqa: E402
+from autograder.grading.results_json import WrittenResult  # noqa: E402
+from autograder.regrade.graded import GradedSubmission  # noqa: E402
+from autograder.grading.rubric import load_rubric  # noqa: E402
+from autograder.regrade.tables import review_groups  # noqa: E402
 
 
 @dataclass
@@ -98,13 +99,13 @@ def grade(entries: list[Entry], key) -> None:
     for entry in entries:
         part = _part(key.rubric, entry.part)
         verdict = grade_example(key, entry.part, entry.answer, {})
-        entry.got_credit, entry.got_kind, entry.feedback = verdict.credit, verdict.kind, verdict.feedback or ""
+        entry.got_credit, entry.got_kind, entry.feedback = verdict.credit, verdict.outcome, verdict.feedback or ""
         answer_type = part.answer_type
         if entry.expect is not None:  # a choice
             by_label = {label: choice_id for choice_id, label in answer_type.labels.items()}
-            entry.got_option = by_label.get(verdict.read_as) if verdict.kind not in ("unreadable", "missing") else "refused"
+            entry.got_option = by_label.get(verdict.read_as) if verdict.outcome not in ("unreadable", "missing") else "refused"
             if entry.got_option is None:
-                entry.got_option = f"?{verdict.kind}"
+                entry.got_option = f"?{verdict.outcome}"
         else:
             try:
                 entry.got_concepts = answer_type.parse(entry.answer).concepts
@@ -151,7 +152,7 @@ def grouping(entries: list[Entry], rubric) -> tuple[list[dict], list[dict]]:
         # lets the same function group the choice parts, for information.
         shim = part if part.review else SimpleNamespace(id=part.id, review=True)
         fake_rubric = SimpleNamespace(parts=[shim])
-        graded = [GradedSubmission(submission_id=f"{e.index:04d}", submitters=(), results={},
+        graded = [GradedSubmission(submission_id=f"{e.index:04d}", submitters=(), result=WrittenResult.from_json({}),
                                    review_texts={part_id: _review_text(part, e.answer)}) for e in members]
         by_id = {f"{e.index:04d}": e for e in members}
         groups = review_groups(fake_rubric, graded)
@@ -186,7 +187,7 @@ def measure() -> dict:
     everything, mixed, split = [], [], []
     for name, rubric_path in CORPORA.items():
         rubric = load_rubric(rubric_path)
-        key = load_key(rubric)
+        key = cached_or_compiled(rubric)
         entries = load_corpus(name)
         grade(entries, key)
         m, s = grouping(entries, rubric)
