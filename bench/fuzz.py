@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from autograder.grading.run import Paths, run  # noqa: E402
-from hostile import apply_edits, random_edits, results_problems, samples, write_root  # noqa: E402
-from test_results import KEY  # noqa: E402
+from support.hostile import apply_edits, random_edits, results_problems, samples, write_root  # noqa: E402
+from support.grading import hw5_key  # noqa: E402
 
 SAMPLES = samples()
 CHUNK = 250
@@ -53,8 +53,8 @@ def grade_one(seed: int, index: int, root: Path) -> list[str]:
     results = write_root(root, submission)
     paths = Paths(root / "submission", root / "submission_metadata.json", results)
     try:
-        data = run(KEY.rubric.path, paths, stream=io.StringIO(), key=KEY)
-        return results_problems(data, KEY.rubric, written=results)
+        data = run(hw5_key().rubric.path, paths, stream=io.StringIO(), key=hw5_key())
+        return results_problems(data, hw5_key().rubric, written=results)
     except Exception:
         return ["run() raised:\n" + traceback.format_exc()]
 

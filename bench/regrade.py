@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from export_fixture import build_export  # noqa: E402  (tests/ holds the one export builder)
+from support.export_fixture import build_export  # noqa: E402  (tests/ holds the one export builder)
 
 COLD_SAMPLE = REPO / "submissions_samples" / "hw5" / "18-late-1-day-channels-last"
 RUBRIC = REPO / "rubric" / "hw5.yaml"

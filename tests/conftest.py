@@ -1,8 +1,9 @@
-"""Shared fixtures: an /autograder-like image built from this checkout, as Gradescope builds it."""
+"""Fixtures: an /autograder-like image built from this checkout, as Gradescope builds it.
+
+Shared code lives in tests/support/ (imported as `support.*`); test modules never import each other."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,17 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.authoring.build import lay_out_root
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "submissions_samples"
-
-
-def checkout_env(**extra: str) -> dict:
-    """The environment for a subprocess that runs this checkout's code with this interpreter."""
-    env = {k: v for k, v in os.environ.items() if k not in ("AUTOGRADER_ROOT", "AUTOGRADER_RUBRIC")}
-    env.update({"AUTOGRADER_PYTHON": sys.executable, "PYTHONPATH": str(REPO), **extra})
-    return env
+from support.paths import REPO, checkout_env
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +27,3 @@ def image(tmp_path_factory) -> Path:
         subprocess.run([sys.executable, "-m", "autograder", "compile", str(rubric)], check=True,
                        env=checkout_env(PYTHONPATH=str(source)), capture_output=True)
     return source
-
-
-def autograder_root(tmp_path: Path, image: Path, sample: Path) -> Path:
-    """A fresh /autograder for one submission: source, run_autograder, submission, metadata."""
-    root = tmp_path / "autograder"
-    lay_out_root(image, sample, root)
-    return root

@@ -2,7 +2,7 @@
 import pytest
 
 from autograder.base import limits
-from answer_checks import (
+from support.answer_checks import (
     assert_random_inputs_round_trip,
     assert_refused_briefly,
     assert_refused_with_form,

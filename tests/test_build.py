@@ -14,7 +14,7 @@ import pytest
 from autograder.authoring.build import BuildError, build, grade_samples_in, lay_out_root, unpack, zip_date_time
 from autograder.cli import main
 from autograder.base.fingerprint import engine_fingerprint
-from conftest import REPO, SAMPLES, checkout_env
+from support.paths import REPO, SAMPLES, checkout_env
 
 HW5_SAMPLES = SAMPLES / "hw5"
 # Full credit, late with metadata, and a symlinked answer file: the three ways a root is laid out.

@@ -28,12 +28,12 @@ import reference
 from autograder.grading import submission as submission_module
 from autograder.answers.integer import IntegerAnswer
 from autograder.grading.run import STAFF_ERROR, TERMINATED_ERROR, Paths, run
-from conftest import REPO, SAMPLES, checkout_env
-from hostile import METADATA, results_problems
-from test_results import KEY, grade
-from test_rubric import HW5, write_variant
+from support.paths import CANONICAL, REPO, SAMPLES, checkout_env
+from support.hostile import METADATA, results_problems
+from support.grading import grade, hw5_key, slow_parse
+from support.grading import write_variant
+from support.paths import HW5
 
-CANONICAL = SAMPLES / "hw5" / "01-canonical-full-credit"
 LATE = SAMPLES / "hw5" / "18-late-1-day-channels-last"
 
 
@@ -61,7 +61,7 @@ def test_a_solver_that_raises(tmp_path, monkeypatch):
     sample = copy_sample(tmp_path, CANONICAL)
     before = fingerprint(sample)
     data, log = grade(tmp_path, sample, rubric=rubric, key=None)
-    assert results_problems(data, KEY.rubric) == ["grading failed (rubric) instead of grading"]
+    assert results_problems(data, hw5_key().rubric) == ["grading failed (rubric) instead of grading"]
     assert data["output"] == STAFF_ERROR and data["tests"][0]["max_score"] == 35
     assert "RUBRIC ERROR" in log and "total_params" in log and "division by zero in the reference solution" in log
     assert "division" not in json.dumps(data)
@@ -78,7 +78,7 @@ def test_a_rubric_that_does_not_load(tmp_path, breakage):
     rubric = write_variant(tmp_path, *change) if change else tmp_path / "missing.yaml"
     data, log = grade(tmp_path, CANONICAL, rubric=rubric, key=None)
     assert data["score"] == 0 and data["output"] == STAFF_ERROR and data["extra_data"]["error"] == "rubric"
-    assert results_problems(data, KEY.rubric) == ["grading failed (rubric) instead of grading"]
+    assert results_problems(data, hw5_key().rubric) == ["grading failed (rubric) instead of grading"]
     assert "RUBRIC ERROR" in log and logged in log
 
 
@@ -89,7 +89,7 @@ def test_missing_or_malformed_metadata_costs_no_grades(tmp_path, metadata):
     if metadata is not None:
         (sample / "submission_metadata.json").write_bytes(metadata)
     data, log = grade(tmp_path, sample)
-    assert results_problems(data, KEY.rubric) == []
+    assert results_problems(data, hw5_key().rubric) == []
     expected = json.loads((LATE / "expected.json").read_text())["parts"]
     assert {test["extra_data"]["part"]: test["score"] for test in data["tests"][:-1]} == \
         {part: want["points"] for part, want in expected.items()}
@@ -114,11 +114,11 @@ def test_an_unwritable_results_folder_leaves_the_results_in_the_staff_log(tmp_pa
     paths = Paths(CANONICAL / "submission", CANONICAL / "submission_metadata.json", tmp_path / "results" / "results.json")
     log = io.StringIO()
     with pytest.raises(OSError):
-        run(HW5, paths, stream=log, key=KEY)
+        run(HW5, paths, stream=log, key=hw5_key())
     logged = log.getvalue()
     assert "COULD NOT WRITE" in logged
     saved = json.loads(logged.split("The results, so that they are not lost:\n", 1)[1])
-    assert saved["score"] == 35 and results_problems(saved, KEY.rubric) == []
+    assert saved["score"] == 35 and results_problems(saved, hw5_key().rubric) == []
 
 
 def test_a_submission_folder_that_vanishes_after_the_answer_file_was_found(tmp_path, monkeypatch):
@@ -132,7 +132,7 @@ def test_a_submission_folder_that_vanishes_after_the_answer_file_was_found(tmp_p
 
     monkeypatch.setattr(submission_module, "_choose", choose_then_vanish)
     data, log = grade(tmp_path, sample)
-    assert results_problems(data, KEY.rubric) == []
+    assert results_problems(data, hw5_key().rubric) == []
     assert data["score"] == 0
     assert data["output"].startswith("Could not read answers.yaml: the file could not be opened (No such file or directory).")
     assert "answer file: answers.yaml; Could not read answers.yaml" in log
@@ -150,13 +150,9 @@ def test_a_folder_that_vanishes_while_it_is_searched(tmp_path, monkeypatch):
 
     monkeypatch.setattr(submission_module.os, "scandir", scandir_then_vanish)
     data, log = grade(tmp_path, sample)
-    assert results_problems(data, KEY.rubric) == []
+    assert results_problems(data, hw5_key().rubric) == []
     assert data["output"].startswith("No answer file: expected answers.yaml")
     assert "answer file: -; No answer file" in log
-
-
-def slow_parse(self, raw):
-    time.sleep(30)
 
 
 def test_the_time_limit_stops_a_slow_submission(tmp_path, monkeypatch):
@@ -165,9 +161,9 @@ def test_the_time_limit_stops_a_slow_submission(tmp_path, monkeypatch):
     before, handler = fingerprint(sample), signal.getsignal(signal.SIGALRM)
     paths = Paths(sample / "submission", sample / "submission_metadata.json", tmp_path / "results" / "results.json")
     log = io.StringIO()
-    data = run(HW5, paths, stream=log, key=KEY, time_limit=0.2)
+    data = run(HW5, paths, stream=log, key=hw5_key(), time_limit=0.2)
     assert json.loads(paths.results.read_text()) == data
-    assert results_problems(data, KEY.rubric) == ["grading failed (time_limit) instead of grading"]
+    assert results_problems(data, hw5_key().rubric) == ["grading failed (time_limit) instead of grading"]
     assert data["score"] == 0 and data["tests"][0]["max_score"] == 35
     assert data["output"].startswith("Grading was stopped: it took longer than 0.2 seconds, the limit for one submission.")
     assert "TIME LIMIT: grading stopped after 0.2 s" in log.getvalue() and "slow_parse" in log.getvalue()
@@ -180,7 +176,7 @@ def test_off_the_main_thread_there_is_no_time_limit_and_grading_still_works(tmp_
     worker = threading.Thread(target=lambda: outcome.update(grade(tmp_path, CANONICAL)[0]))
     worker.start()
     worker.join()
-    assert outcome["score"] == 35 and results_problems(outcome, KEY.rubric) == []
+    assert outcome["score"] == 35 and results_problems(outcome, hw5_key().rubric) == []
 
 
 # SIGTERM needs a process of its own: the grader in a subprocess, made slow at
@@ -227,7 +223,7 @@ def grade_and_terminate(tmp_path: Path, where: str) -> tuple[subprocess.Complete
 def test_sigterm_while_grading_writes_results_then_exits(tmp_path):
     done, data = grade_and_terminate(tmp_path, "grading")
     assert done.returncode == -signal.SIGTERM, done.stderr
-    assert results_problems(data, KEY.rubric) == ["grading failed (terminated) instead of grading"]
+    assert results_problems(data, hw5_key().rubric) == ["grading failed (terminated) instead of grading"]
     assert data["output"] == TERMINATED_ERROR and data["tests"][0]["max_score"] == 35
     assert "SIGTERM while grading" in done.stdout and "stall" in done.stdout
 
@@ -235,7 +231,7 @@ def test_sigterm_while_grading_writes_results_then_exits(tmp_path):
 def test_sigterm_after_grading_keeps_the_grades(tmp_path):
     done, data = grade_and_terminate(tmp_path, "results")
     assert done.returncode == -signal.SIGTERM, done.stderr
-    assert results_problems(data, KEY.rubric) == [] and data["score"] == 35
+    assert results_problems(data, hw5_key().rubric) == [] and data["score"] == 35
     assert "wrote " in done.stdout
 
 

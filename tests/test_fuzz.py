@@ -16,10 +16,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from autograder.grading.run import Paths, run
-from hostile import (
+from support.hostile import (
     EDIT_KINDS, NAMES, SUBMISSION_DEADLINE_MS, VALUES, Edit, apply_edits, examples, results_problems, samples, write_root,
 )
-from test_results import KEY
+from support.grading import hw5_key
 
 SAMPLES = dict(samples())
 EDITS = st.builds(Edit, st.sampled_from(EDIT_KINDS), st.integers(0, 1 << 20), st.integers(0, 1 << 20))
@@ -30,8 +30,8 @@ def grade_mutated(name: str, edits: list[Edit]) -> list[str]:
         root = Path(temporary)
         results = write_root(root, apply_edits(SAMPLES[name], edits))
         paths = Paths(root / "submission", root / "submission_metadata.json", results)
-        data = run(KEY.rubric.path, paths, stream=io.StringIO(), key=KEY)
-        return results_problems(data, KEY.rubric, written=results)
+        data = run(hw5_key().rubric.path, paths, stream=io.StringIO(), key=hw5_key())
+        return results_problems(data, hw5_key().rubric, written=results)
 
 
 @examples(150, SUBMISSION_DEADLINE_MS)

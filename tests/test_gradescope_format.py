@@ -18,8 +18,8 @@ from gradescope_utils.autograder_utils.json_test_runner import JSONTestRunner
 from autograder.grading import results_json as gradescope
 from autograder.grading.run import Paths, grade_submission
 from autograder.authoring.samples import sample_folders
-from conftest import SAMPLES
-from test_results import KEY
+from support.paths import SAMPLES
+from support.grading import hw5_key
 
 
 def _case(name: str, body, decorators) -> unittest.TestCase:
@@ -59,7 +59,7 @@ def runner_results(result) -> dict:
 
 @pytest.mark.parametrize("sample", sample_folders(SAMPLES / "hw5"), ids=lambda path: path.name)
 def test_results_are_what_the_runner_writes(sample):
-    result = grade_submission(KEY, Paths(sample / "submission", sample / "submission_metadata.json", sample / "unused"),
+    result = grade_submission(hw5_key(), Paths(sample / "submission", sample / "submission_metadata.json", sample / "unused"),
                               lambda line: None)
     ours, theirs = gradescope.results_json(result), runner_results(result)
     for data in (ours, theirs):

@@ -9,15 +9,15 @@ import pytest
 from autograder.grading.judge import judge_all
 from autograder.grading.readings import parse_submission
 from autograder.grading.submission import read_submission
-from test_results import KEY
+from support.grading import hw5_key
 
 
 def verdicts(tmp_path, text: str) -> dict:
     folder = tmp_path / "submission"
     folder.mkdir(parents=True)
     (folder / "answers.yaml").write_text(text, encoding="utf-8")
-    parsed = parse_submission(read_submission(folder), KEY.rubric)
-    return {verdict.part_id: verdict for verdict in judge_all(KEY, parsed)}
+    parsed = parse_submission(read_submission(folder), hw5_key().rubric)
+    return {verdict.part_id: verdict for verdict in judge_all(hw5_key(), parsed)}
 
 
 @pytest.mark.parametrize("layer1, layer2, pool, expected", [

@@ -18,10 +18,11 @@ from autograder.grading import submission
 from autograder.answers.base import Unreadable
 from autograder.grading.run import Paths, run
 from autograder.grading.submission import read_submission
-from test_faults import CANONICAL, slow_parse
-from test_results import KEY
+from support.grading import slow_parse
+from support.paths import CANONICAL
+from support.grading import hw5_key, hw5_rubric
 
-TYPES = {part.answer_type.name: part.answer_type for part in reversed(KEY.rubric.parts)}
+TYPES = {part.answer_type.name: part.answer_type for part in reversed(hw5_rubric().parts)}
 N = limits.MAX_NUMBER_DIGITS
 
 # (answer type, the largest answer within the limit and its value, the smallest beyond it, the refusal)
@@ -130,9 +131,9 @@ def test_values_in_the_answer_file(tmp_path, name, values):
 
 def test_wall_time_per_submission_is_the_named_limit(tmp_path, monkeypatch):
     paths = Paths(CANONICAL / "submission", CANONICAL / "submission_metadata.json", tmp_path / "results.json")
-    assert run(KEY.rubric.path, paths, stream=io.StringIO(), key=KEY)["score"] == 35  # well within the default
+    assert run(hw5_key().rubric.path, paths, stream=io.StringIO(), key=hw5_key())["score"] == 35  # well within the default
     monkeypatch.setattr(limits, "MAX_SECONDS_PER_SUBMISSION", 0.1)
     monkeypatch.setattr(TYPES["integer"].__class__, "parse", slow_parse)
-    data = run(KEY.rubric.path, paths, stream=io.StringIO(), key=KEY)
+    data = run(hw5_key().rubric.path, paths, stream=io.StringIO(), key=hw5_key())
     assert json.loads(paths.results.read_text()) == data
     assert data["extra_data"]["error"] == "time_limit" and "longer than 0.1 seconds" in data["output"]

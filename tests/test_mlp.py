@@ -22,7 +22,7 @@ from autograder.authoring.check import grade_example
 from autograder.authoring.compile import compile_key
 from autograder.grading.rubric import load_rubric
 from autograder.authoring.samples import compare, grade_sample, sample_folders
-from conftest import REPO, SAMPLES, autograder_root, checkout_env
+from support.paths import REPO, SAMPLES, autograder_root, checkout_env
 from reference import SOLVERS
 from reference.linear import (
     flattened_size,

@@ -23,7 +23,7 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from answer_checks import read_or_none
+from support.answer_checks import read_or_none
 from autograder.base import limits
 from autograder.grading import submission
 from autograder.answers.base import Unreadable
@@ -31,10 +31,10 @@ from autograder.answers.reading import show_number
 from autograder.grading.judge import judge_all
 from autograder.grading.readings import parse_submission
 from autograder.grading.submission import Refused, read_submission
-from hostile import FRAGMENTS, LOOKALIKE_DIGITS, MINUS_SIGNS, examples, place
-from test_results import KEY
+from support.hostile import FRAGMENTS, LOOKALIKE_DIGITS, MINUS_SIGNS, examples, place
+from support.grading import hw5_key, hw5_rubric
 
-RUBRIC = KEY.rubric
+RUBRIC = hw5_rubric()
 TYPES = {}
 for _part in RUBRIC.parts:
     TYPES.setdefault(_part.answer_type.name, _part.answer_type)
@@ -221,7 +221,7 @@ def encoded(text: str, encoding: str) -> bytes:
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 def test_correct_answers_in_any_notation_and_encoding_get_full_credit(data, form, nested_keys, encoding):
     answers: dict = {}
-    for part_key in KEY.parts:
+    for part_key in hw5_key().parts:
         question, part = part_key.part.id.split(".")
         value = correct_answer(part_key, data)
         if nested_keys:
@@ -234,7 +234,7 @@ def test_correct_answers_in_any_notation_and_encoding_get_full_credit(data, form
         (Path(folder) / f"answers.{form}").write_bytes(encoded(text, encoding))
         parsed = parse_submission(read_submission(folder), RUBRIC)
     assert all(reading.read for reading in parsed.readings), parsed
-    assert {verdict.outcome for verdict in judge_all(KEY, parsed)} == {"correct"}
+    assert {verdict.outcome for verdict in judge_all(hw5_key(), parsed)} == {"correct"}
 
 
 # --- File discovery --------------------------------------------------------------

@@ -28,10 +28,10 @@ from autograder.regrade.job import Interrupted, OutdirError, regrade
 NO_ANSWERS, WORKER_DEATH = "no answers read", "grading process died"  # as grades.csv's Flags column says them
 from autograder.grading.rubric import load_rubric
 from autograder.regrade.tables import LATE_FACTOR, review_groups
-from conftest import SAMPLES
-from export_fixture import build_export
-from test_results import KEY
-from test_rubric import HW5
+from support.paths import SAMPLES
+from support.export_fixture import build_export
+from support.grading import hw5_key
+from support.paths import HW5
 
 COUNT = 37                             # the 36 samples, then sample 01 again, whose folder is then removed
 UNLISTED = "submission_399999"         # sample 01's files in a folder submission_metadata.yml does not list
@@ -104,7 +104,7 @@ def quiet(**kwargs) -> dict:
 def test_a_zipped_export_regrades_row_by_row(export, export_zip, tmp_path):
     _, submitted = export
     outdir = tmp_path / "out"
-    report = regrade(KEY, export_zip, outdir, jobs=2, **quiet())
+    report = regrade(hw5_key(), export_zip, outdir, jobs=2, **quiet())
 
     rows = grades(outdir)
     assert [(row["Submission ID"], (row["Name"], row["SID"], row["Email"])) for row in rows] == [
@@ -123,7 +123,7 @@ def test_a_zipped_export_regrades_row_by_row(export, export_zip, tmp_path):
         assert float(row["Total Score"]) == pytest.approx(want["score"]), row
         for part_id, part in want["parts"].items():
             assert float(column(row, part_id)) == pytest.approx(part["points"]), (row["Submission ID"], part_id)
-        assert row["Rubric SHA-256"] == KEY.rubric.sha256 and row["Engine"] == KEY.engine
+        assert row["Rubric SHA-256"] == hw5_key().rubric.sha256 and row["Engine"] == hw5_key().engine
     flags = {row["Submission ID"]: row["Flags"] for row in rows}
     assert "group of 2" in flags[GROUP]
     assert "export:" in flags[BROKEN] and "could not be extracted" in flags[BROKEN]
@@ -149,7 +149,7 @@ def test_each_result_is_what_the_container_writes(export, tmp_path):
     """Given the export's metadata as submission_metadata.json, run_autograder's path writes the same results."""
     folder, submitted = export
     outdir = tmp_path / "out"
-    regrade(KEY, folder, outdir, jobs=1, **quiet())
+    regrade(hw5_key(), folder, outdir, jobs=1, **quiet())
     exported = {submission.submission_id: submission for submission in read_export(folder, tmp_path / "x").submissions}
     for submission in submitted:
         metadata = exported[submission.submission_id].metadata
@@ -157,8 +157,8 @@ def test_each_result_is_what_the_container_writes(export, tmp_path):
         root = tmp_path / "container" / submission.submission_id
         root.mkdir(parents=True)
         (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
-        container = run(KEY.rubric.path, Paths(folder / submission.submission_id, root / "submission_metadata.json",
-                                                root / "results" / "results.json"), stream=io.StringIO(), key=KEY)
+        container = run(hw5_key().rubric.path, Paths(folder / submission.submission_id, root / "submission_metadata.json",
+                                                root / "results" / "results.json"), stream=io.StringIO(), key=hw5_key())
         regraded = json.loads((outdir / "results" / submission.submission_id / "results.json").read_text("utf-8"))
         for results in (container, regraded):
             results.pop("execution_time", None)
@@ -166,7 +166,7 @@ def test_each_result_is_what_the_container_writes(export, tmp_path):
 
 
 def test_the_samples_folder_is_a_plain_export(tmp_path):
-    report = regrade(KEY, SAMPLES / "hw5", tmp_path / "out", jobs=2, **quiet())
+    report = regrade(hw5_key(), SAMPLES / "hw5", tmp_path / "out", jobs=2, **quiet())
     assert report.export.layout == "folders"
     rows = grades(tmp_path / "out")
     assert len(rows) == 36
@@ -201,20 +201,20 @@ def test_an_interrupted_regrade_resumes_and_keeps_what_it_finished(export, tmp_p
     outdir = tmp_path / "out"
     _interrupt_after(monkeypatch, 10)
     with pytest.raises(Interrupted) as stopped:
-        regrade(KEY, folder, outdir, jobs=1, **quiet())
+        regrade(hw5_key(), folder, outdir, jobs=1, **quiet())
     assert (stopped.value.done, stopped.value.total) == (10, GRADED)
     assert json.loads((outdir / "regrade.json").read_text())["status"] == "running"
     monkeypatch.undo()
     finished = _inodes(outdir)
     assert len(finished) == 10
 
-    report = regrade(KEY, folder, outdir, jobs=2, **quiet())
+    report = regrade(hw5_key(), folder, outdir, jobs=2, **quiet())
     assert report.reused == 10 and len(report.graded) == GRADED
     assert all(path.stat().st_ino == inode for path, inode in finished.items())  # not written again
     assert len(grades(outdir)) == GRADED + 1
 
     with pytest.raises(OutdirError, match="finished regrade"):
-        regrade(KEY, folder, outdir, jobs=1, **quiet())
+        regrade(hw5_key(), folder, outdir, jobs=1, **quiet())
 
 
 @pytest.mark.parametrize("change", ["rubric", "engine"])
@@ -223,13 +223,13 @@ def test_a_changed_rubric_or_engine_grades_again(export, tmp_path, monkeypatch, 
     outdir = tmp_path / "out"
     _interrupt_after(monkeypatch, 5)
     with pytest.raises(Interrupted):
-        regrade(KEY, folder, outdir, jobs=1, **quiet())
+        regrade(hw5_key(), folder, outdir, jobs=1, **quiet())
     monkeypatch.undo()
     finished = _inodes(outdir)
     if change == "rubric":
-        changed = dataclasses.replace(KEY, rubric=dataclasses.replace(KEY.rubric, sha256="0" * 64))
+        changed = dataclasses.replace(hw5_key(), rubric=dataclasses.replace(hw5_key().rubric, sha256="0" * 64))
     else:
-        changed = dataclasses.replace(KEY, engine=KEY.engine + "-edited")
+        changed = dataclasses.replace(hw5_key(), engine=hw5_key().engine + "-edited")
     report = regrade(changed, folder, outdir, jobs=1, **quiet())
     assert report.reused == 0
     assert all(path.stat().st_ino != inode for path, inode in finished.items())
@@ -242,15 +242,15 @@ def test_an_earlier_regrade_is_replaced_only_with_force(export, tmp_path):
     first = tmp_path / "first"
     build_export(first, 3)
     outdir = tmp_path / "out"
-    regrade(KEY, first, outdir, jobs=1, **quiet())
+    regrade(hw5_key(), first, outdir, jobs=1, **quiet())
     with pytest.raises(OutdirError, match="--force"):
-        regrade(KEY, folder, outdir, jobs=1, **quiet())
+        regrade(hw5_key(), folder, outdir, jobs=1, **quiet())
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine")
     with pytest.raises(OutdirError, match="not empty"):
-        regrade(KEY, folder, tmp_path / "other", jobs=1, **quiet())
+        regrade(hw5_key(), folder, tmp_path / "other", jobs=1, **quiet())
 
-    report = regrade(KEY, folder, outdir, force=True, jobs=2, **quiet())
+    report = regrade(hw5_key(), folder, outdir, force=True, jobs=2, **quiet())
     assert report.reused == 0 and len(grades(outdir)) == GRADED + 1
     assert json.loads((outdir / "regrade.json").read_text())["export"] == str(folder.resolve())
 
@@ -261,8 +261,8 @@ def test_changes_against_a_previous_regrade(tmp_path):
     shutil.copytree(before, after)
     answers = after / "submission_300000" / "answers.yaml"  # sample 01: all correct
     answers.write_text(answers.read_text().replace("layer1_output: 8x64x64", "layer1_output: 8x62x62"))
-    regrade(KEY, before, tmp_path / "out-before", jobs=1, **quiet())
-    report = regrade(KEY, after, tmp_path / "out-after", previous=tmp_path / "out-before", jobs=1, **quiet())
+    regrade(hw5_key(), before, tmp_path / "out-before", jobs=1, **quiet())
+    report = regrade(hw5_key(), after, tmp_path / "out-after", previous=tmp_path / "out-before", jobs=1, **quiet())
     assert report.rows["changes.csv"] >= 1
     with open(tmp_path / "out-after" / "changes.csv", newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
@@ -272,8 +272,8 @@ def test_changes_against_a_previous_regrade(tmp_path):
     assert (first["Old verdict"], first["New verdict"], first["Old rule"], first["New rule"]) == (
         "correct", "mistake", "", "pad0")
     assert (first["Old total"], first["New total"]) == ("35", "34")
-    assert first["Old rubric SHA-256"] == first["New rubric SHA-256"] == KEY.rubric.sha256
-    assert first["Old engine"] == first["New engine"] == KEY.engine
+    assert first["Old rubric SHA-256"] == first["New rubric SHA-256"] == hw5_key().rubric.sha256
+    assert first["Old engine"] == first["New engine"] == hw5_key().engine
     assert LATE_FACTOR not in {row["Part"] for row in rows}
 
 
@@ -290,7 +290,7 @@ def test_a_worker_that_dies_costs_only_its_submission(export, tmp_path, monkeypa
 
     monkeypatch.setattr(regrade_module, "run", run_or_die)
     outdir = tmp_path / "out"
-    report = regrade(KEY, folder, outdir, jobs=2, **quiet())
+    report = regrade(hw5_key(), folder, outdir, jobs=2, **quiet())
     rows = {row["Submission ID"]: row for row in grades(outdir)}
     assert len(report.graded) == GRADED
     assert float(rows[victim]["Total Score"]) == 0 and WORKER_DEATH in rows[victim]["Flags"]
@@ -360,7 +360,7 @@ def test_review_groups_join_identical_and_typo_apart_texts_only():
         _graded("s5", "Flipping does not matter, so the kernel is learned."),
         _graded("s6", "Cross-correlation is cheaper."),
     ]
-    groups = review_groups(KEY.rubric, graded)
+    groups = review_groups(hw5_key().rubric, graded)
     members = [sorted(submission.submission_id for submission, _ in group.members) for group in groups]
     assert members[0] == ["s1", "s2", "s3"]
     assert sorted(members[1:]) == [["s4"], ["s5"], ["s6"]]
@@ -370,7 +370,7 @@ def test_review_groups_join_identical_and_typo_apart_texts_only():
 def test_progress_is_a_line_per_tenth_when_not_on_a_terminal(export, tmp_path):
     folder, _ = export
     stream = io.StringIO()
-    regrade(KEY, folder, tmp_path / "out", jobs=1, progress=stream)
+    regrade(hw5_key(), folder, tmp_path / "out", jobs=1, progress=stream)
     lines = stream.getvalue().splitlines()
     assert 5 <= len(lines) <= 10 and lines[-1].startswith(f"regrade: {GRADED} of {GRADED} submissions (100%)")
 
@@ -379,7 +379,7 @@ def test_the_command_line(export, tmp_path, capsys):
     folder, _ = export
     rubric = tmp_path / "hw5.yaml"
     shutil.copy(HW5, rubric)
-    write_cache(AnswerKey(load_rubric(rubric), KEY.parts, KEY.engine))  # as setup.sh compiles it
+    write_cache(AnswerKey(load_rubric(rubric), hw5_key().parts, hw5_key().engine))  # as setup.sh compiles it
     outdir = tmp_path / "out"
     assert main(["regrade", str(rubric), str(folder), "-o", str(outdir), "-j", "2"]) == 0
     assert f"Regraded {GRADED} submissions" in capsys.readouterr().out

@@ -23,7 +23,7 @@ from autograder.regrade.graded import GradedSubmission
 from autograder.authoring.compile import cached_or_compiled, compile_key
 from autograder.grading.rubric import load_rubric
 from autograder.authoring.samples import sample_folders
-from conftest import REPO, SAMPLES
+from support.paths import REPO, SAMPLES
 
 RUBRIC = REPO / "rubric" / "hw5.yaml"
 SCRIPT = "<script>alert('x')</script>"

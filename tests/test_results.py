@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-from pathlib import Path
 
 import jsonschema
 import pytest
 
 from autograder.grading import run as grade_module
-from autograder.grading.run import Paths, run
-from autograder.authoring.compile import cached_or_compiled, compile_key
-from autograder.grading.rubric import load_rubric
 from autograder.authoring.samples import sample_folders
-from conftest import SAMPLES
-from test_rubric import HW5, write_variant
-
-SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
-KEY = compile_key(load_rubric(HW5))
-
-
-def grade(tmp_path: Path, sample: Path, rubric: Path = HW5, key=KEY) -> tuple[dict, str]:
-    paths = Paths(sample / "submission", sample / "submission_metadata.json", tmp_path / "results" / "results.json")
-    log = io.StringIO()
-    data = run(rubric, paths, stream=log, key=key, key_loader=cached_or_compiled)
-    assert json.loads(paths.results.read_text(encoding="utf-8")) == data
-    return data, log.getvalue()
-
+from support.paths import SAMPLES
+from support.grading import RESULTS_SCHEMA as SCHEMA
+from support.grading import grade, hw5_key, write_variant
 
 @pytest.mark.parametrize("sample", sample_folders(SAMPLES / "hw5"), ids=lambda path: path.name)
 def test_every_sample_result_is_valid_and_within_bounds(tmp_path, sample):
     data, _ = grade(tmp_path, sample)
     jsonschema.validate(data, SCHEMA)
     part_tests = [test for test in data["tests"] if "part" in test.get("extra_data", {})]
-    assert [test["extra_data"]["part"] for test in part_tests] == [part.id for part in KEY.rubric.parts]
+    assert [test["extra_data"]["part"] for test in part_tests] == [part.id for part in hw5_key().rubric.parts]
     for test in part_tests:
         assert 0 <= test["score"] <= test["max_score"]
         assert test["visibility"] == "after_due_date"
@@ -44,7 +28,7 @@ def test_every_sample_result_is_valid_and_within_bounds(tmp_path, sample):
     assert check["name"] == "Submission check" and check["visibility"] == "visible" and check["max_score"] == 0
     assert all(test.get("visibility") != "hidden" for test in data["tests"])
     assert 0 <= data["score"] <= 35
-    assert data["extra_data"]["rubric_sha256"] == KEY.rubric.sha256 and data["extra_data"]["engine"] == KEY.engine
+    assert data["extra_data"]["rubric_sha256"] == hw5_key().rubric.sha256 and data["extra_data"]["engine"] == hw5_key().engine
 
 
 def test_full_credit_is_35_and_max_scores_add_up(tmp_path):

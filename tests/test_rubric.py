@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from autograder.authoring.compile import CompileError, compile_key
 from autograder.grading.rubric import RubricError, load_rubric
 from reference.conv import convolution, cross_correlation
+from support.grading import HW5_TEXT, write_variant
+from support.paths import HW5
 
-HW5 = Path(__file__).resolve().parent.parent / "rubric" / "hw5.yaml"
-HW5_TEXT = HW5.read_text(encoding="utf-8")
-
-
-def write_variant(tmp_path: Path, old: str, new: str) -> Path:
-    assert old in HW5_TEXT, old
-    path = tmp_path / "hw5.yaml"
-    path.write_text(HW5_TEXT.replace(old, new, 1), encoding="utf-8")
-    return path
 
 
 def line_of(text: str, fragment: str) -> int:

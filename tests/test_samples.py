@@ -10,7 +10,7 @@ import pytest
 
 from autograder.grading.results_json import WrittenResult
 from autograder.authoring.samples import compare, sample_folders
-from conftest import REPO, SAMPLES, autograder_root, checkout_env
+from support.paths import REPO, SAMPLES, autograder_root, checkout_env
 
 HW5_SAMPLES = sample_folders(SAMPLES / "hw5")
 

@@ -12,14 +12,14 @@ import pytest
 
 from autograder.grading import run as grade_module
 from autograder.grading.run import Paths, run
-from hostile import visible_text
-from test_results import KEY
+from support.hostile import visible_text
+from support.grading import hw5_key
 
 
 def secrets() -> set[str]:
     """The key's values as a student would see them, where they are distinctive enough to search for."""
-    found = {str(Path(KEY.rubric.path).resolve()), Path(KEY.rubric.path).name, KEY.rubric.sha256}
-    for part_key in KEY.parts:
+    found = {str(Path(hw5_key().rubric.path).resolve()), Path(hw5_key().rubric.path).name, hw5_key().rubric.sha256}
+    for part_key in hw5_key().parts:
         answer_type = part_key.part.answer_type
         if answer_type.name not in ("integer", "shape", "matrix"):
             continue  # a choice's options are in its expected form; text concepts are tested in test_results
@@ -69,7 +69,7 @@ def grade_folder(tmp_path: Path, files: dict) -> tuple[dict, str]:
         else:
             (folder / name).write_text(content, encoding="utf-8")
     log = io.StringIO()
-    data = run(KEY.rubric.path, Paths(folder, tmp_path / "none.json", tmp_path / "results.json"), stream=log, key=KEY)
+    data = run(hw5_key().rubric.path, Paths(folder, tmp_path / "none.json", tmp_path / "results.json"), stream=log, key=hw5_key())
     return data, log.getvalue()
 
 
@@ -104,9 +104,9 @@ def test_text_that_would_render_or_reorder_is_inert(tmp_path):
 
 
 @pytest.mark.parametrize("links", [
-    {"answers.yaml": Path(KEY.rubric.path).resolve()},
-    {"answers.json": Path(KEY.rubric.path).resolve().with_suffix(".key.json")},
-    {"rubric": Path(KEY.rubric.path).resolve().parent, "notes.txt": "see the rubric folder"},
+    {"answers.yaml": Path(hw5_key().rubric.path).resolve()},
+    {"answers.json": Path(hw5_key().rubric.path).resolve().with_suffix(".key.json")},
+    {"rubric": Path(hw5_key().rubric.path).resolve().parent, "notes.txt": "see the rubric folder"},
     {"answers.yaml": Path("../../../../etc/passwd")},
 ], ids=["rubric", "compiled key", "rubric folder", "relative escape"])
 def test_links_out_of_the_submission_are_never_read(tmp_path, links):
@@ -118,7 +118,7 @@ def test_links_out_of_the_submission_are_never_read(tmp_path, links):
 
 def test_a_crash_shows_no_detail(tmp_path, monkeypatch):
     def explode(*args):
-        raise RuntimeError(f"key value {KEY.parts[2].correct} in {KEY.rubric.path}")
+        raise RuntimeError(f"key value {hw5_key().parts[2].correct} in {hw5_key().rubric.path}")
 
     monkeypatch.setattr(grade_module, "judge_all", explode)
     data, log = grade_folder(tmp_path, {"answers.yaml": "q1a: {total_params: 1}\n"})

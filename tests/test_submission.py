@@ -11,7 +11,7 @@ from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import normalise_key, parse_submission
 from autograder.grading.rubric import load_rubric
 from autograder.grading.submission import Refused, read_submission
-from test_rubric import HW5
+from support.paths import HW5
 
 RUBRIC = load_rubric(HW5)
 

@@ -14,7 +14,7 @@ from autograder.grading.run import Paths, run
 from autograder.authoring.compile import cached_or_compiled
 from autograder.grading.rubric import load_rubric
 from autograder.authoring.template import answers_template
-from conftest import REPO
+from support.paths import REPO
 
 HW5 = REPO / "rubric" / "hw5.yaml"
 

@@ -19,8 +19,8 @@ import jsonschema
 from hypothesis import HealthCheck, settings
 
 from autograder.grading.rubric import Rubric
-from conftest import REPO, SAMPLES
-from test_results import SCHEMA
+from support.paths import REPO, SAMPLES
+from support.grading import RESULTS_SCHEMA as SCHEMA
 
 # --- Hypothesis -----------------------------------------------------------
 

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "submissions_samples" / "hw5"
+from support.paths import SAMPLES as ALL_SAMPLES
+
+SAMPLES = ALL_SAMPLES / "hw5"
 ON_TIME = "2025-05-05T20:00:00.000000+08:00"
 FIRST_ID = 300000
 

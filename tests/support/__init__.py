@@ -1,0 +1,1 @@
+"""Code the tests share: imported as `support.*`, never from test modules or conftest."""
