@@ -1,3 +1,5 @@
+"""`python -m autograder`: the CLI (autograder/cli.py)."""
+
 import sys
 
 from autograder.cli import main

@@ -14,6 +14,13 @@ from autograder import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command; its exit code."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The CLI: one sub-command per job, each handled by a thin wrapper below."""
     parser = argparse.ArgumentParser(prog="autograder", description="Grade written homework answers against a YAML rubric.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -84,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     regrade.add_argument("-j", "--jobs", type=_positive_int, help="worker processes (default: the CPU count)")
     regrade.set_defaults(handler=_regrade)
 
-    args = parser.parse_args(argv)
-    return args.handler(args)
+    return parser
 
 
 def _load(rubric_path: str):

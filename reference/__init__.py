@@ -15,6 +15,8 @@ from reference import conv, linear, shapes
 
 @dataclass(frozen=True)
 class Solver:
+    """A registered solver: the function, and whether it accepts sympy symbols (needed for ECF)."""
+
     function: Callable
     symbolic: bool
 

@@ -20,12 +20,15 @@ from autograder.answers.reading import excerpt
 
 @dataclass(frozen=True)
 class Entry:
+    """One named choice or concept: its id, the label students read, and its patterns."""
+
     id: str
     label: str
     patterns: tuple[re.Pattern, ...]
 
 
 def fold_for_matching(text: str) -> str:
+    """Text as patterns see it: NFKC, lower case, dashes, slashes and underscores as spaces, spaces collapsed."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"[-_‐‑–—/]+", " ", text)
     return " ".join(text.split())
@@ -85,6 +88,7 @@ def build_table(options: Mapping, key: str) -> tuple[Entry, ...]:
 
 
 def matching(entries: tuple[Entry, ...], text: str) -> tuple[Entry, ...]:
+    """The entries any of whose patterns occurs in the text, in table order."""
     normalised = fold_for_matching(text)
     return tuple(entry for entry in entries if any(p.search(normalised) for p in entry.patterns))
 

@@ -1,0 +1,2 @@
+"""Rubric authors' tools: the key compiler, `check`, `build`, `samples`, `template`."""
+

@@ -67,13 +67,16 @@ class BuildReport:
 
     @property
     def failures(self) -> tuple[SampleOutcome, ...]:
+        """The samples that did not grade as expected inside the zip."""
         return tuple(outcome for outcome in self.outcomes if outcome.mismatches)
 
     @property
     def exit_code(self) -> int:
+        """1 when no zip was kept."""
         return 0 if self.zip_path is not None else 1
 
     def summary(self, verbose: bool = False) -> str:
+        """Each failing sample with its differences (and log, if verbose), then the outcome."""
         lines = []
         for outcome in self.failures:
             lines.append(f"MISMATCH {outcome.name}: score {outcome.score}, expected {outcome.expected_score}")
@@ -91,6 +94,7 @@ class BuildReport:
 
 
 def zip_name(rubric: Rubric) -> str:
+    """The zip's file name: <rubric name>-autograder.zip."""
     return f"{rubric.name}-autograder.zip"
 
 

@@ -39,6 +39,8 @@ from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
 
 class Severity(TextEnum):
+    """How much a problem `check` finds matters."""
+
     ERROR = "error"        # check fails
     WARNING = "warning"    # worth a look
     NOTE = "note"          # shown with --verbose
@@ -49,6 +51,8 @@ ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem in a rubric, located like a compiler's message."""
+
     file: str
     line: int
     column: int
@@ -71,14 +75,17 @@ class CheckReport:
     seconds: float = 0.0
 
     def of(self, severity: Severity) -> tuple[Problem, ...]:
+        """The problems of one severity."""
         return tuple(problem for problem in self.problems if problem.severity == severity)
 
     @property
     def ok(self) -> bool:
+        """Whether there is no error (warnings and notes do not fail a check)."""
         return not self.of(ERROR)
 
     @property
     def exit_code(self) -> int:
+        """1 when there is an error."""
         return 0 if self.ok else 1
 
     def summary(self, verbose: bool = False) -> str:

@@ -46,6 +46,7 @@ class CompileReport:
     exit_code = 0
 
     def summary(self) -> str:
+        """One line: how many parts, how long, where the key was written."""
         return f"compiled {len(self.key.parts)} parts in {self.seconds:.2f} s -> {self.path}"
 
 
@@ -274,6 +275,7 @@ class NotAFormula(ValueError):
 
 
 def from_sympy(expr) -> formula.Tree:
+    """A sympy expression as a formula tree (grading/formula.py's grammar)."""
     import sympy
 
     if isinstance(expr, sympy.Integer):

@@ -24,6 +24,8 @@ TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class SampleOutcome:
+    """One sample graded: its score, the expected one, every difference, and the grading log."""
+
     name: str
     score: float | None
     expected_score: float | None
@@ -40,10 +42,12 @@ class SamplesReport:
 
     @property
     def failures(self) -> tuple[SampleOutcome, ...]:
+        """The samples that did not grade as expected."""
         return tuple(outcome for outcome in self.outcomes if outcome.mismatches)
 
     @property
     def exit_code(self) -> int:
+        """1 when a sample did not grade as expected."""
         return 1 if self.failures else 0
 
     def summary(self, verbose: bool = False) -> str:
@@ -83,10 +87,12 @@ def samples_for(rubric_name: str, folder: str | Path | None = None) -> list[Path
 
 
 def sample_folders(folder: str | Path) -> list[Path]:
+    """The folders under `folder` that hold an expected.json, sorted."""
     return sorted(path for path in Path(folder).iterdir() if (path / "expected.json").is_file())
 
 
 def grade_sample(key: AnswerKey, sample: Path, results_root: Path) -> SampleOutcome:
+    """Grade one sample folder as run_autograder would and compare it with its expected.json."""
     expected = json.loads((sample / "expected.json").read_text(encoding="utf-8"))
     paths = Paths(sample / "submission", sample / "submission_metadata.json", results_root / sample.name / "results.json")
     log = io.StringIO()

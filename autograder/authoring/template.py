@@ -19,6 +19,7 @@ BLOCK_TYPES = frozenset({"text"})
 
 
 def answers_template(rubric: Rubric) -> str:
+    """The answers.yaml students fill in: every part's key, empty, under a comment with its title, points and form."""
     file_name = f"{rubric.answer_file}.yaml"
     lines = [
         f"# {_one_line(rubric.title)} ({_points(rubric.total_points)})",

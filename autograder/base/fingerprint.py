@@ -18,6 +18,7 @@ _PACKAGES = ("autograder", "reference")
 
 @functools.lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
+    """The engine's version and a hash of its own source (autograder/ and reference/)."""
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
     for package in _PACKAGES:

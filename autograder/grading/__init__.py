@@ -1,0 +1,2 @@
+"""The container's grading pipeline, one module per stage (see README, Layout)."""
+

@@ -61,10 +61,12 @@ class Formula:
         return plain[0] if self.scalar else plain
 
     def to_json(self) -> dict:
+        """Plain JSON data for the key cache."""
         return {"components": list(self.components), "scalar": self.scalar, "refs": [list(ref) for ref in self.refs]}
 
     @classmethod
     def from_json(cls, data: Mapping) -> Formula:
+        """The inverse of to_json."""
         return cls(tuple(data["components"]), data["scalar"], tuple((ref[0], ref[1]) for ref in data["refs"]))
 
 
@@ -140,6 +142,7 @@ class AnswerKey:
     engine: str
 
     def to_json(self) -> dict:
+        """Plain JSON data for the key cache, stamped with the rubric's hash and the engine."""
         return {
             "rubric_sha256": self.rubric.sha256,
             "engine": self.engine,
@@ -161,6 +164,7 @@ class AnswerKey:
 
     @classmethod
     def from_json(cls, rubric: Rubric, data: Mapping) -> AnswerKey:
+        """The key from its cached JSON, for this rubric (each value read back by its answer type)."""
         parts = []
         for part in rubric.parts:
             entry = data["parts"][part.id]
@@ -182,6 +186,7 @@ class AnswerKey:
 
 
 def cache_path(rubric: Rubric) -> Path:
+    """Where a rubric's compiled key is cached: beside it, RUBRIC.key.json."""
     return Path(rubric.path).with_suffix(".key.json")
 
 

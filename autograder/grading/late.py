@@ -28,6 +28,8 @@ class DueSource(TextEnum):
 
 @dataclass(frozen=True)
 class Lateness:
+    """What the late policy made of one submission: the factor on its score, and why."""
+
     factor: Fraction
     days_late: int
     message: str                 # one line the student reads
@@ -51,6 +53,7 @@ def read_metadata(path: str | Path) -> tuple[Mapping | None, str | None]:
 
 
 def assess_lateness(policy: LatePolicy | None, metadata: Mapping | None) -> Lateness:
+    """The late factor and its one-line explanation, from the policy and Gradescope's metadata (either may be missing)."""
     if policy is None:
         return Lateness(Fraction(1), 0, "")
     submitted = _timestamp(_get(metadata, "created_at"))

@@ -16,12 +16,15 @@ Marks = dict      # FieldPath -> (line, column), both 1-based
 
 
 class YamlSyntaxError(ValueError):
+    """A rubric that is not valid YAML, with the line and column of the problem."""
+
     def __init__(self, message: str, line: int, column: int):
         super().__init__(message)
         self.line, self.column = line, column
 
 
 def load_with_marks(text: str) -> tuple[Any, Marks]:
+    """An author's YAML as Python data, and the line and column of every key and list item by its path."""
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()

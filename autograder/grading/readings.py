@@ -33,6 +33,7 @@ class Reading:
 
     @property
     def read(self) -> bool:
+        """Whether a value was read (else `refusal` says why not)."""
         return self.refusal is None
 
 
@@ -44,6 +45,7 @@ class ParsedSubmission:
     ignored_keys: tuple[str, ...]
 
     def reading(self, part_id: str) -> Reading:
+        """The reading of one part."""
         return next(reading for reading in self.readings if reading.part_id == part_id)
 
 

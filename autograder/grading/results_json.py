@@ -222,6 +222,7 @@ class WrittenResult:
 
     @classmethod
     def from_json(cls, data: Any) -> WrittenResult:
+        """A results.json's parsed JSON (anything, even damaged) as a WrittenResult."""
         data = data if isinstance(data, dict) else {}
         extra = data.get("extra_data") if isinstance(data.get("extra_data"), dict) else {}
         late = extra.get("late") if isinstance(extra.get("late"), dict) else {}

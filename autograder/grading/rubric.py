@@ -139,6 +139,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Part:
+    """One graded part of a question: its answer type, points, how its answer is computed and its mistakes."""
+
     id: str
     number: str
     question_title: str
@@ -155,6 +157,7 @@ class Part:
 
     @property
     def type_name(self) -> str:
+        """The answer type's name, as the rubric writes it."""
         return self.answer_type.name
 
     @property
@@ -165,6 +168,8 @@ class Part:
 
 @dataclass(frozen=True)
 class LatePolicy:
+    """The rubric's late policy: the due date and the penalty per started day late."""
+
     due: dt.datetime
     penalty_per_day: Fraction
     max_days_late: int
@@ -175,6 +180,8 @@ class LatePolicy:
 
 @dataclass(frozen=True)
 class Rubric:
+    """A whole rubric, validated: its parts in order, parameters, late policy and the file's SHA-256."""
+
     path: str
     name: str
     title: str
@@ -186,10 +193,12 @@ class Rubric:
     sha256: str
 
     def part(self, part_id: str) -> Part:
+        """The part with this id."""
         return next(part for part in self.parts if part.id == part_id)
 
 
 def load_rubric(path: str | Path) -> Rubric:
+    """Read and validate a rubric; raises RubricError (the first in file order, with all of them in `.errors`)."""
     path = Path(path)
     try:
         raw = path.read_bytes()

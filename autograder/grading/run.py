@@ -65,6 +65,7 @@ class Paths:
 
     @classmethod
     def under(cls, root: str | Path) -> Paths:
+        """The paths under a folder laid out like /autograder."""
         root = Path(root)
         return cls(root / "submission", root / "submission_metadata.json", root / "results" / "results.json")
 
@@ -222,4 +223,5 @@ class _Interrupts:
 
 
 def autograder_root() -> Path:
+    """$AUTOGRADER_ROOT, else /autograder."""
     return Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))

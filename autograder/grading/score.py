@@ -16,6 +16,8 @@ from autograder.grading.submission import Submission
 
 @dataclass(frozen=True)
 class PartScore:
+    """One part's verdict with its points."""
+
     part: Part
     verdict: Verdict
 
@@ -27,6 +29,8 @@ class PartScore:
 
 @dataclass(frozen=True)
 class GradeResult:
+    """Everything grading found for one submission; scores are computed from it, never stored."""
+
     rubric: Rubric
     engine: str
     submission: Submission
@@ -36,15 +40,18 @@ class GradeResult:
 
     @cached_property
     def earned(self) -> Fraction:
+        """Points earned before the late policy."""
         return sum((part.points for part in self.parts), Fraction(0))
 
     @property
     def final(self) -> Fraction:
+        """Points after the late policy: the score Gradescope records."""
         return self.earned * self.lateness.factor
 
 
 def score(rubric: Rubric, engine: str, submission: Submission, parsed: ParsedSubmission,
           verdicts: tuple[Verdict, ...], lateness: Lateness) -> GradeResult:
+    """The verdicts and lateness of one submission put together as its GradeResult."""
     by_part = {verdict.part_id: verdict for verdict in verdicts}
     parts = tuple(PartScore(part, by_part[part.id]) for part in rubric.parts)
     return GradeResult(rubric, engine, submission, parsed, parts, lateness)

@@ -35,6 +35,8 @@ class FlagKind(TextEnum):
 
 @dataclass(frozen=True)
 class Flag:
+    """One thing about a submission a TA should look at, as data."""
+
     kind: FlagKind
     count: int = 0                   # parts unreadable or missing, days late, members of the group
     detail: str = ""                 # the export's problem, or the late factor as written ("3/4")
@@ -53,4 +55,5 @@ class GradedSubmission:
 
     @property
     def failed(self) -> bool:
+        """Whether it could not be read or graded (the summary lists those)."""
         return any(flag.kind.failure for flag in self.flags)

@@ -48,6 +48,8 @@ _ENTRY_FIELDS = {"submitters", "created_at", "assignment"}
 
 
 class Layout(TextEnum):
+    """How an export is laid out."""
+
     GRADESCOPE = "gradescope"    # submission_metadata.yml beside a folder per submission
     FOLDERS = "folders"          # a folder per student, each the student's files or laid out like /autograder
 
@@ -58,6 +60,8 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class Submitter:
+    """One student of a submission, as the export names them."""
+
     name: str
     sid: str
     email: str
@@ -77,6 +81,8 @@ class ExportedSubmission:
 
 @dataclass(frozen=True)
 class Export:
+    """An export read: its submissions and the problems with it as a whole."""
+
     source: Path
     layout: Layout
     submissions: tuple[ExportedSubmission, ...]
@@ -195,6 +201,7 @@ def container_metadata(entry: Mapping) -> dict:
 
 
 def submitters_of(metadata: Mapping | None) -> tuple[Submitter, ...]:
+    """The submitters listed in submission_metadata.json's `users`."""
     users = metadata.get("users") if isinstance(metadata, dict) else None
     if not isinstance(users, list):
         return ()

@@ -64,6 +64,8 @@ class OutdirError(Exception):
 
 
 class Interrupted(Exception):
+    """Ctrl-C stopped the regrade; what was graded is kept and the same command resumes."""
+
     def __init__(self, done: int, total: int):
         super().__init__(f"{done} of {total}")
         self.done, self.total = done, total
@@ -85,9 +87,11 @@ class RegradeReport:
     exit_code = 0  # the batch ran, even with submissions that could not be graded: they are listed
 
     def failures(self) -> list[GradedSubmission]:
+        """The submissions that could not be read or graded, or that the export damaged."""
         return [submission for submission in self.graded if submission.failed]
 
     def summary(self) -> str:
+        """What was graded, what failed and why, problems with the export, and the files written."""
         count, rubric = len(self.graded), self.key.rubric
         kept = f", {self.reused} kept from the interrupted run" if self.reused else ""
         lines = [f"Regraded {_count(count, 'submission')} from {self.export.source} in {self.seconds:.1f} s with "

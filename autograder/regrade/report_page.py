@@ -70,12 +70,15 @@ class ClassResults:
 
     @classmethod
     def of(cls, graded: Sequence[GradedSubmission]) -> ClassResults:
+        """The submissions whose grading did not crash, sorted by id, with their parts."""
         scored = sorted((s for s in graded if graded_ok(s)), key=lambda submission: submission.submission_id)
         return cls(tuple(scored), tuple(submission.result.parts for submission in scored))
 
 
 @dataclass(frozen=True)
 class PartSummary:
+    """One part across the class: how many answered, the mean points and each outcome's count."""
+
     part: Part
     submissions: int
     mean_points: float
@@ -83,6 +86,7 @@ class PartSummary:
 
 
 def part_summaries(rubric: Rubric, graded: ClassResults) -> list[PartSummary]:
+    """Each part's summary, outcomes in a fixed order (declared mistakes in rubric order)."""
     per_part: dict[str, list[WrittenPart]] = defaultdict(list)
     for submission_outcomes in graded.outcomes:
         for part_id, outcome in submission_outcomes.items():
@@ -107,6 +111,8 @@ def _label(written: WrittenPart) -> str:
 
 @dataclass(frozen=True)
 class LateSummary:
+    """What the late policy did to the class."""
+
     time_unknown: int                            # no submission metadata: no penalty applied
     on_time: int
     late_by_days: tuple[tuple[int, int, str], ...]  # (started days late, submissions, late factor)
@@ -118,6 +124,7 @@ class LateSummary:
 
 
 def late_summary(rubric: Rubric, graded: ClassResults) -> LateSummary:
+    """The late policy's effect on the class, from each results.json's late details."""
     max_days = rubric.late_policy.max_days_late if rubric.late_policy else None
     unknown = on_time = refused = extensions = late_extended = 0
     by_days: dict[int, list[str]] = defaultdict(list)
@@ -151,6 +158,8 @@ def late_summary(rubric: Rubric, graded: ClassResults) -> LateSummary:
 
 @dataclass(frozen=True)
 class UnrecognisedAnswer:
+    """A wrong answer no declared mistake explains, with how many gave it."""
+
     part_id: str
     read_as: str                   # the answer type's canonical display: "16x60x60" and "(16, 60, 60)" agree
     submissions: int
@@ -159,6 +168,8 @@ class UnrecognisedAnswer:
 
 @dataclass(frozen=True)
 class UnrecognisedPart:
+    """A part's most frequent unrecognised answers."""
+
     part: Part
     listed: tuple[UnrecognisedAnswer, ...]
     others: int                    # distinct answers not listed
@@ -199,6 +210,8 @@ def _wrong_answers(rubric: Rubric, graded: ClassResults, include) -> dict[str, d
 
 @dataclass(frozen=True)
 class SharedAnswer:
+    """A rare wrong answer, and the submissions of a group that gave it."""
+
     part_id: str
     read_as: str
     submission_ids: tuple[str, ...]
@@ -206,6 +219,8 @@ class SharedAnswer:
 
 @dataclass(frozen=True)
 class SharedGroup:
+    """Submissions linked by the rare wrong answers they share."""
+
     members: tuple[GradedSubmission, ...]
     answers: tuple[SharedAnswer, ...]
 
@@ -291,6 +306,7 @@ def write_report(key: AnswerKey, graded: Sequence[GradedSubmission], path: Path)
 
 
 def render_report(key: AnswerKey, graded: Sequence[GradedSubmission]) -> str:
+    """report.html's text."""
     rubric = key.rubric
     ordered = sorted(graded, key=lambda submission: submission.submission_id)
     scored = ClassResults.of(graded)

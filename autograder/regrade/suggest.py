@@ -37,6 +37,7 @@ class Variation:
     described: str = ""                            # "conv1.pad = 2 instead of 1"
 
     def mistake_entry(self, taken: set[str]) -> str:
+        """The rubric entry, as YAML to paste under the part's mistakes:."""
         detail = self.solver if self.source == "solver" else _flow_yaml(dict(self.change))
         slug = re.sub(r"[^a-z0-9]+", "_", f"{self.source} {detail}".lower()).strip("_")
         slug = re.sub(r"^(params|args)_", "", slug)

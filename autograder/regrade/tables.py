@@ -72,6 +72,7 @@ def _decimal(value: float | None) -> str:
 
 
 def late_factor(result: WrittenResult) -> float | None:
+    """The late factor a results.json records, as a number (None if it records none)."""
     return _fraction(result.late_factor) if result.late_factor is not None else None
 
 
@@ -138,6 +139,8 @@ def write_grades(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
 
 @dataclass(frozen=True)
 class ReviewGroup:
+    """Answers to one free-text part that one TA decision can cover."""
+
     part: Part
     texts: tuple[str, ...]                         # the distinct wordings, most common first
     members: tuple[tuple[GradedSubmission, str], ...]
