@@ -24,6 +24,7 @@ from autograder.grading import formula
 from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key, write_cache
 from autograder.grading.rubric import (
     LiteralValue, Mistake, NearMiss, Part, Rubric, SolverCall, SolverVariants, Transform, did_you_mean, load_rubric,
+    references,
 )
 
 
@@ -95,7 +96,7 @@ class _Compiler:
         else:
             correct = self.typed(part, self.value(part, part.answer, {}, where), where)
         ecf = None
-        if part.ecf and part.answer is not None and _refs(part.answer.args):
+        if part.ecf and part.answer is not None and references(part.answer.args):
             ecf = self.formula(part, part.answer, {}, where)
         mistakes = (self.attempt(self.mistake_key, part, mistake, part_id=part.id, mistake_id=mistake.id)
                     for mistake in part.mistakes)
@@ -114,7 +115,7 @@ class _Compiler:
                 formulas = tuple(
                     self.formula(part, call, call.params, where)
                     for call in calls
-                    if part.ecf and _refs({**part.answer.args, **call.args})
+                    if part.ecf and references({**part.answer.args, **call.args})
                 )
                 return MistakeKey(mistake, values, formulas)
             case Transform() | NearMiss():
@@ -130,7 +131,7 @@ class _Compiler:
         result = self.run(part, call, overrides, symbolic=True, where=where)
         refs = tuple(
             (part_id, len(value) if isinstance(value, list) else None)
-            for part_id in sorted(_refs({**part.answer.args, **call.args}))
+            for part_id in sorted(references({**part.answer.args, **call.args}))
             for value in [self.value(self.rubric.part(part_id), SolverCall(None), {}, where)]
         )
         try:
@@ -246,14 +247,6 @@ def _sympify(value: Any):
     import sympy
 
     return sympy.sympify(value)
-
-
-def _refs(value: Any) -> set[str]:
-    """The part ids that "@part.id" references in a solver call's arguments name."""
-    if isinstance(value, str):
-        return {value[1:]} if value.startswith("@") else set()
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return set().union(*(_refs(item) for item in items))
 
 
 def solve_variation(rubric: Rubric, part: Part, params: Mapping[str, Any], args: Mapping[str, Any],
