@@ -43,10 +43,14 @@ def main(argv: list[str] | None = None) -> int:
 
     samples = commands.add_parser("samples", help="grade sample submissions and compare with their expected.json",
                                   description="Grade every sample folder (submission/, optional "
-                                              "submission_metadata.json, expected.json) and print a table.")
+                                              "submission_metadata.json, expected.json) and print a table. "
+                                              "With --accept, write each sample's expected.json from how it "
+                                              "grades now instead, after printing the diff against the old one.")
     samples.add_argument("rubric", help="the rubric YAML file")
     samples.add_argument("folder", nargs="?", help="the samples folder (default: submissions_samples/<rubric name>)")
     samples.add_argument("-v", "--verbose", action="store_true", help="print each sample's grading log")
+    samples.add_argument("--accept", nargs="*", metavar="NAME",
+                         help="write expected.json of the named samples (all when none is named) from their grades")
     samples.set_defaults(handler=_samples)
 
     build = commands.add_parser("build", help="make the Gradescope autograder zip, checked on the samples",
@@ -132,16 +136,22 @@ def _check(args) -> int:
 
 
 def _samples(args) -> int:
-    from autograder.authoring.samples import NoSamples, grade_samples, samples_for
+    from autograder.authoring.samples import NoSamples, accept_samples, chosen_samples, grade_samples, samples_for
 
     key = _load(args.rubric)
     if key is None:
         return 1
     try:
         samples = samples_for(key.rubric.name, args.folder)
+        if args.accept is not None:
+            samples = chosen_samples(samples, args.accept)
     except NoSamples as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.accept is not None:
+        report = accept_samples(key, samples)
+        print(report.summary())
+        return report.exit_code
     report = grade_samples(key, samples)
     print(report.summary(args.verbose))
     return report.exit_code
