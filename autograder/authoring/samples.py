@@ -176,12 +176,17 @@ def sample_mismatches(sample: Path, answer_file: str, result: WrittenResult,
     problems = compare(result, expected)
     if not problems:
         return (), ()
-    file_problem = read_submission(sample / "submission", answer_file).problem
-    if file_problem is None:
-        return problems, ()
+    if not result.parts:
+        failure = f" ({result.failure})" if result.failure else ""
+        cause = f"no part was graded{failure}: {' '.join(result.output.split()) or 'no output'} (-v shows the log)"
+    else:
+        cause = read_submission(sample / "submission", answer_file).problem
+        if cause is None:
+            return problems, ()
+        cause = f"submission: {cause}"
     count = len(problems)
-    return ((f"submission: {file_problem}",
-             f"{count} difference{'s' * (count != 1)} from {EXPECTED} follow from that (-v lists them)"), problems)
+    return ((cause, f"{count} difference{'s' * (count != 1)} from {EXPECTED} follow from that (-v lists them)"),
+            problems)
 
 
 def compare(result: WrittenResult, expected: dict) -> tuple[str, ...]:
