@@ -66,6 +66,21 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("-v", "--verbose", action="store_true", help="print the grading log of each sample that differs")
     build.set_defaults(handler=_build)
 
+    preview = commands.add_parser("preview", help="show what a student sees on Gradescope for an answers file",
+                                  description="Grade ANSWERS exactly as run_autograder does and show what the student "
+                                              "sees on Gradescope: before the due date the submission check, after it "
+                                              "every part's score and feedback. ANSWERS is an answers file, a "
+                                              "submission folder, or a sample folder holding submission/ (and "
+                                              "submission_metadata.json). Exits 1 if the rubric cannot be used.")
+    preview.add_argument("rubric", help="the rubric YAML file")
+    preview.add_argument("answers", help="an answers file, a submission folder or a sample folder")
+    preview.add_argument("--metadata", metavar="FILE", help="Gradescope's submission_metadata.json (the submission "
+                                                            "time and due dates, for the late policy)")
+    preview.add_argument("--after-due", action="store_true", help="show the view after the due date")
+    preview.add_argument("--published", action="store_true", help="show the view once grades are published")
+    preview.add_argument("--html", metavar="FILE", help="also write the view as a page laid out like Gradescope's")
+    preview.set_defaults(handler=_preview)
+
     template = commands.add_parser("template", help="print the answers file students fill in",
                                    description="Print the answers.yaml skeleton for the rubric: every part's key, "
                                                "empty, under a comment with its title, points and expected form.")
@@ -210,6 +225,27 @@ def _build(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(report.summary(args.verbose))
+    return report.exit_code
+
+
+def _preview(args) -> int:
+    from autograder.authoring.preview import Moment, PreviewError, preview, write_page
+
+    moment = Moment.PUBLISHED if args.published else Moment.AFTER_DUE if args.after_due else Moment.BEFORE_DUE
+    try:
+        report = preview(args.rubric, args.answers, args.metadata, moment)
+    except PreviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    if report.failure is not None:
+        print(f"grading failed ({report.failure}); the staff log:\n{report.log}", file=sys.stderr)
+    if args.html:
+        try:
+            print(f"wrote {write_page(report, args.html)}")
+        except OSError as exc:
+            print(f"error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return 1
     return report.exit_code
 
 
