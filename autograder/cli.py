@@ -25,6 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--root", help="the /autograder-like folder (default: $AUTOGRADER_ROOT or /autograder)")
     grade.set_defaults(handler=_grade)
 
+    new = commands.add_parser("new", help="start a new homework: rubric, text, solvers and samples to edit",
+                              description="Write rubric/NAME.yaml, rubric/NAME.md, reference/NAME.py (its solvers "
+                                          "registered in reference/__init__.py) and submissions_samples/NAME/ in "
+                                          "this checkout: a small homework that passes check, samples and build as "
+                                          "written, to edit into yours (see docs/authoring.md).")
+    new.add_argument("name", help="the homework's short name: lowercase letters, digits and _")
+    new.set_defaults(handler=_new)
+
     compile_ = commands.add_parser("compile", help="run the solvers once and cache the answer key beside the rubric",
                                    description="Compile the rubric's answer key (runs every solver) and write "
                                                "RUBRIC.key.json, which grading then uses instead of importing sympy.")
@@ -127,6 +135,18 @@ def _grade(args) -> int:
     root = Path(args.root) if args.root else autograder_root()
     data = run(args.rubric, Paths.under(root), key_loader=cached_or_compiled)
     return 1 if WrittenResult.from_json(data).failure is Failure.RUBRIC else 0
+
+
+def _new(args) -> int:
+    from autograder.authoring.scaffold import ScaffoldError, new_homework
+
+    try:
+        report = new_homework(args.name)
+    except (ScaffoldError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return report.exit_code
 
 
 def _compile(args) -> int:
