@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("rubric", help="the rubric YAML file")
     check.add_argument("-v", "--verbose", action="store_true",
                        help="also print notes (e.g. mutations that get full credit through a declared mistake)")
+    check.add_argument("--suggest", nargs="+", metavar="PARAM=RANGE",
+                       help="instead, search these whole-number parameters (conv1.pad=0..3, P=1,2,4) for values that "
+                            "keep every mistake distinct from the answer and from each other, and print the nearest "
+                            "few (runs the solvers on each combination)")
     check.set_defaults(handler=_check)
 
     samples = commands.add_parser("samples", help="grade sample submissions and compare with their expected.json",
@@ -165,8 +169,23 @@ def _compile(args) -> int:
 def _check(args) -> int:
     from autograder.authoring.check import check_rubric
 
+    if args.suggest:
+        return _suggest(args)
     report = check_rubric(args.rubric)
     print(report.summary(args.verbose))
+    return report.exit_code
+
+
+def _suggest(args) -> int:
+    from autograder.authoring.numbers import SuggestError, suggest_numbers
+    from autograder.grading.rubric import RubricError
+
+    try:
+        report = suggest_numbers(args.rubric, args.suggest)
+    except (RubricError, SuggestError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
     return report.exit_code
 
 

@@ -233,6 +233,13 @@ def _key_problems(key: AnswerKey) -> list[Problem]:
     return problems
 
 
+def answer_problems(key: AnswerKey) -> list[Problem]:
+    """The errors the correct answers themselves can have: one that does not read back as itself,
+    a mutation of one that is graded correct."""
+    problems = [problem for part_key in key.parts for problem in _unreadable_correct_answer(part_key, key.rubric.path)]
+    return problems + [problem for problem in _mutation_problems(key)[0] if problem.severity is ERROR]
+
+
 def _unreachable_mistakes(part_key: PartKey, file: str) -> list[Problem]:
     """Mistakes whose answers are all taken: by the correct answer, or by an earlier or better-paid mistake."""
     part = part_key.part

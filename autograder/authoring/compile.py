@@ -64,19 +64,23 @@ def cached_or_compiled(rubric: Rubric) -> AnswerKey:
     return cached_key(rubric) or compile_key(rubric)
 
 
-def compile_key(rubric: Rubric, errors: list[CompileError] | None = None) -> AnswerKey:
+def compile_key(rubric: Rubric, errors: list[CompileError] | None = None, carry_forward: bool = True) -> AnswerKey:
     """Run every solver call. Raises the first CompileError, or, given an `errors` list,
-    records each one, leaves out what failed (a part, a mistake) and goes on."""
+    records each one, leaves out what failed (a part, a mistake) and goes on.
+
+    carry_forward=False leaves out the formulas of error carried forward (the slow, symbolic
+    part): the key's values alone, for searching the problem's numbers, not for grading."""
     from reference import SOLVERS  # numpy and sympy load only when a key is compiled
 
-    compiler = _Compiler(rubric, SOLVERS, errors)
+    compiler = _Compiler(rubric, SOLVERS, errors, carry_forward)
     parts = (compiler.attempt(compiler.part_key, part, part_id=part.id) for part in rubric.parts)
     return AnswerKey(rubric, tuple(part for part in parts if part is not None), engine_fingerprint())
 
 
 class _Compiler:
-    def __init__(self, rubric: Rubric, solvers: Mapping, errors: list[CompileError] | None = None):
-        self.rubric, self.solvers, self.errors = rubric, solvers, errors
+    def __init__(self, rubric: Rubric, solvers: Mapping, errors: list[CompileError] | None = None,
+                 carry_forward: bool = True):
+        self.rubric, self.solvers, self.errors, self.carry_forward = rubric, solvers, errors, carry_forward
         self.part_ids = {part.id for part in rubric.parts}
 
     def attempt(self, build, *args, part_id: str, mistake_id: str | None = None):
@@ -96,7 +100,7 @@ class _Compiler:
         else:
             correct = self.typed(part, self.value(part, part.answer, {}, where), where)
         ecf = None
-        if part.ecf and part.answer is not None and references(part.answer.args):
+        if self.carry_forward and part.ecf and part.answer is not None and references(part.answer.args):
             ecf = self.formula(part, part.answer, {}, where)
         mistakes = (self.attempt(self.mistake_key, part, mistake, part_id=part.id, mistake_id=mistake.id)
                     for mistake in part.mistakes)
@@ -115,7 +119,7 @@ class _Compiler:
                 formulas = tuple(
                     self.formula(part, call, call.params, where)
                     for call in calls
-                    if part.ecf and references({**part.answer.args, **call.args})
+                    if self.carry_forward and part.ecf and references({**part.answer.args, **call.args})
                 )
                 return MistakeKey(mistake, values, formulas)
             case Transform() | NearMiss():
@@ -181,7 +185,7 @@ class _Compiler:
                 node = node.get(name) if isinstance(node, dict) else None
             if not isinstance(node, dict) or leaf not in node:
                 raise CompileError(f"{where}: params: there is no parameter {dotted!r} to change"
-                                   + did_you_mean(str(dotted), _parameter_paths(self.rubric.parameters)))
+                                   + did_you_mean(str(dotted), parameter_paths(self.rubric.parameters)))
             node[leaf] = self.resolve(value, self.rubric.parameters, {}, False, where)
         return params
 
@@ -194,7 +198,7 @@ class _Compiler:
             node: Any = params
             for name in value[1:].split("."):
                 if not isinstance(node, dict) or name not in node:
-                    known = ["$" + path for path in _parameter_paths(params)]
+                    known = ["$" + path for path in parameter_paths(params)]
                     raise CompileError(f"{where}: unknown parameter {value!r}{did_you_mean(value, known)}")
                 node = node[name]
             return copy.deepcopy(node)
@@ -233,13 +237,13 @@ class _Compiler:
         return int(number) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"
 
 
-def _parameter_paths(parameters: Mapping, prefix: str = "") -> list[str]:
+def parameter_paths(parameters: Mapping, prefix: str = "") -> list[str]:
     """Every parameter's dotted path: "conv1", "conv1.pad", ..."""
     paths = []
     for name, value in parameters.items():
         paths.append(prefix + str(name))
         if isinstance(value, dict):
-            paths.extend(_parameter_paths(value, f"{prefix}{name}."))
+            paths.extend(parameter_paths(value, f"{prefix}{name}."))
     return paths
 
 
