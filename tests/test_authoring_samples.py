@@ -78,8 +78,10 @@ def test_accept_writes_a_missing_expected_json_that_then_grades_as_expected(tmp_
     (sample / "expected.json").unlink()
     status, out, _ = samples_command(tmp_path, capsys)
     assert status == 1
-    assert (f"no expected.json: review how it grades, then write one with `autograder samples RUBRIC --accept {PAD0}`"
-            in out)
+    assert out.splitlines()[1:3] == [  # graded all the same, so that its score can be reviewed
+        f"{PAD0:<52} {33.5:>7g} {'-':>9}  MISMATCH",
+        f"    no expected.json: review how it grades (`autograder preview {HW5} {sample} --after-due`), "
+        f"then write one with `autograder samples {HW5} --accept {PAD0}`"]
 
     status, out, _ = samples_command(tmp_path, capsys, "--accept", PAD0)
     assert status == 0
@@ -139,8 +141,9 @@ def test_an_unreadable_answer_file_is_shown_once_instead_of_its_consequences(tmp
     assert "      q1a.layer1_output: verdict 'unreadable' != expected 'correct'" in verbose.splitlines()
     # The build grades the sample in the unpacked zip and words it the same way.
     source = Path(shutil.copytree(image, tmp_path / "source", symlinks=True))
-    for other in (source / "rubric").glob("mlp.*"):
-        other.unlink()  # a zip holds one rubric
+    for other in (source / "rubric").iterdir():
+        if not other.name.startswith("hw5."):
+            other.unlink()  # a zip holds one rubric
     [outcome] = grade_samples_in(source, [sample], engine_fingerprint(), tmp_path / "roots")
     assert ["    " + line for line in outcome.mismatches] == headline and len(outcome.details) == 21
 
@@ -151,7 +154,7 @@ def test_an_unusable_expected_json_is_one_mismatch(tmp_path, capsys):
     status, out, _ = samples_command(tmp_path, capsys)
     assert status == 1
     assert out.splitlines()[1:3] == [
-        f"{PAD0:<52} {'-':>7} {'-':>9}  MISMATCH",
+        f"{PAD0:<52} {33.5:>7g} {'-':>9}  MISMATCH",
         '    expected.json: "parts" must map part ids to objects with numeric "points"']
 
 

@@ -4,6 +4,7 @@ samples the test suite's discovery grades."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,8 @@ def test_new_writes_the_homework_and_registers_its_solvers(checkout):
                        "submissions_samples/demo/02-no-bias-then-ecf/expected.json",
                        "submissions_samples/demo/02-no-bias-then-ecf/submission/answers.yaml"]
     registry = (checkout / "reference" / "__init__.py").read_text(encoding="utf-8")
-    assert "from reference import conv, demo, linear, shapes\n" in registry
+    imported = re.search(r"^from reference import (.+)$", registry, re.M).group(1).split(", ")
+    assert "demo" in imported and imported == sorted(imported)
     assert '    "demo_total_params": Solver(demo.total_params, symbolic=True),\n}' in registry
     first = (checkout / "rubric" / "demo.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../autograder/schema/rubric.schema.json"

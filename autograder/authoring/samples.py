@@ -128,14 +128,15 @@ class ExpectedError(Exception):
     """A sample's expected.json is missing or is not one: the message says what to do."""
 
 
-def read_expected(sample: Path) -> dict:
+def read_expected(sample: Path, rubric_path: str = "RUBRIC") -> dict:
     """The sample's expected.json, checked for the fields `compare` uses; ExpectedError if it cannot be used."""
     path = sample / EXPECTED
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ExpectedError(f"no {EXPECTED}: review how it grades, then write one with "
-                            f"`autograder samples RUBRIC --accept {sample.name}`") from None
+        raise ExpectedError(f"no {EXPECTED}: review how it grades (`autograder preview {rubric_path} {sample} "
+                            f"--after-due`), then write one with `autograder samples {rubric_path} --accept "
+                            f"{sample.name}`") from None
     except (OSError, ValueError) as exc:
         raise ExpectedError(f"{EXPECTED} cannot be read: {exc}") from None
     if not isinstance(data, dict) or not _is_number(data.get("score")):
@@ -153,11 +154,11 @@ def _is_number(value: Any) -> bool:
 
 def grade_sample(key: AnswerKey, sample: Path, results_root: Path) -> SampleOutcome:
     """Grade one sample in this process, through `grading.run.run`, and compare it with its expected.json."""
-    try:
-        expected = read_expected(sample)
-    except ExpectedError as exc:
-        return SampleOutcome(sample.name, None, None, (str(exc),), "")
     result, log = grade_in_process(key, sample, results_root)
+    try:
+        expected = read_expected(sample, key.rubric.path)
+    except ExpectedError as exc:
+        return SampleOutcome(sample.name, result.score, None, (str(exc),), log)  # its score, for the review
     mismatches, details = sample_mismatches(sample, key.rubric.answer_file, result, expected)
     return SampleOutcome(sample.name, result.score, expected["score"], mismatches, log, details)
 
