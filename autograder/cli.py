@@ -141,29 +141,28 @@ def _grade(args) -> int:
     return 1 if WrittenResult.from_json(data).failure is Failure.RUBRIC else 0
 
 
-def _new(args) -> int:
-    from autograder.authoring.scaffold import ScaffoldError, new_homework
-
+def _reported(job, *errors: type[Exception]) -> int:
+    """Run a job that returns a report and print its summary; or print the error it raised and exit 1."""
     try:
-        report = new_homework(args.name)
-    except (ScaffoldError, OSError) as exc:
+        report = job()
+    except errors as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(report.summary())
     return report.exit_code
+
+
+def _new(args) -> int:
+    from autograder.authoring.scaffold import ScaffoldError, new_homework
+
+    return _reported(lambda: new_homework(args.name), ScaffoldError, OSError)
 
 
 def _compile(args) -> int:
     from autograder.authoring.compile import CompileError, compile_rubric
     from autograder.grading.rubric import RubricError
 
-    try:
-        report = compile_rubric(args.rubric)
-    except (RubricError, CompileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(report.summary())
-    return report.exit_code
+    return _reported(lambda: compile_rubric(args.rubric), RubricError, CompileError)
 
 
 def _check(args) -> int:
@@ -180,13 +179,7 @@ def _suggest(args) -> int:
     from autograder.authoring.numbers import SuggestError, suggest_numbers
     from autograder.grading.rubric import RubricError
 
-    try:
-        report = suggest_numbers(args.rubric, args.suggest)
-    except (RubricError, SuggestError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(report.summary())
-    return report.exit_code
+    return _reported(lambda: suggest_numbers(args.rubric, args.suggest), RubricError, SuggestError)
 
 
 def _samples(args) -> int:
