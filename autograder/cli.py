@@ -32,6 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--root", help="the /autograder-like folder (default: $AUTOGRADER_ROOT or /autograder)")
     grade.set_defaults(handler=_grade)
 
+    new = commands.add_parser("new", help="start a new homework: rubric, text, solvers and samples to edit",
+                              description="Write rubric/NAME.yaml, rubric/NAME.md, reference/NAME.py (its solvers "
+                                          "registered in reference/__init__.py) and submissions_samples/NAME/ in "
+                                          "this checkout: a small homework that passes check, samples and build as "
+                                          "written, to edit into yours (see docs/authoring.md).")
+    new.add_argument("name", help="the homework's short name: lowercase letters, digits and _")
+    new.set_defaults(handler=_new)
+
     compile_ = commands.add_parser("compile", help="run the solvers once and cache the answer key beside the rubric",
                                    description="Compile the rubric's answer key (runs every solver) and write "
                                                "RUBRIC.key.json, which grading then uses instead of importing sympy.")
@@ -46,14 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("rubric", help="the rubric YAML file")
     check.add_argument("-v", "--verbose", action="store_true",
                        help="also print notes (e.g. mutations that get full credit through a declared mistake)")
+    check.add_argument("--suggest", nargs="+", metavar="PARAM=RANGE",
+                       help="instead, search these whole-number parameters (conv1.pad=0..3, P=1,2,4) for values that "
+                            "keep every mistake distinct from the answer and from each other, and print the nearest "
+                            "few (runs the solvers on each combination)")
     check.set_defaults(handler=_check)
 
     samples = commands.add_parser("samples", help="grade sample submissions and compare with their expected.json",
                                   description="Grade every sample folder (submission/, optional "
-                                              "submission_metadata.json, expected.json) and print a table.")
+                                              "submission_metadata.json, expected.json) and print a table. "
+                                              "With --accept, write each sample's expected.json from how it "
+                                              "grades now instead, after printing the diff against the old one.")
     samples.add_argument("rubric", help="the rubric YAML file")
     samples.add_argument("folder", nargs="?", help="the samples folder (default: submissions_samples/<rubric name>)")
     samples.add_argument("-v", "--verbose", action="store_true", help="print each sample's grading log")
+    samples.add_argument("--accept", nargs="*", metavar="NAME",
+                         help="write expected.json of the named samples (all when none is named) from their grades")
     samples.set_defaults(handler=_samples)
 
     build = commands.add_parser("build", help="make the Gradescope autograder zip, checked on the samples",
@@ -68,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", type=_positive_int, help="samples graded at once (default: the CPU count, at most 8)")
     build.add_argument("-v", "--verbose", action="store_true", help="print the grading log of each sample that differs")
     build.set_defaults(handler=_build)
+
+    preview = commands.add_parser("preview", help="show what a student sees on Gradescope for an answers file",
+                                  description="Grade ANSWERS exactly as run_autograder does and show what the student "
+                                              "sees on Gradescope: before the due date the submission check, after it "
+                                              "every part's score and feedback. ANSWERS is an answers file, a "
+                                              "submission folder, or a sample folder holding submission/ (and "
+                                              "submission_metadata.json). Exits 1 if the rubric cannot be used.")
+    preview.add_argument("rubric", help="the rubric YAML file")
+    preview.add_argument("answers", help="an answers file, a submission folder or a sample folder")
+    preview.add_argument("--metadata", metavar="FILE", help="Gradescope's submission_metadata.json (the submission "
+                                                            "time and due dates, for the late policy)")
+    preview.add_argument("--after-due", action="store_true", help="show the view after the due date")
+    preview.add_argument("--published", action="store_true", help="show the view once grades are published")
+    preview.add_argument("--html", metavar="FILE", help="also write the view as a page laid out like Gradescope's")
+    preview.set_defaults(handler=_preview)
 
     template = commands.add_parser("template", help="print the answers file students fill in",
                                    description="Print the answers.yaml skeleton for the rubric: every part's key, "
@@ -116,38 +147,64 @@ def _grade(args) -> int:
     return 1 if WrittenResult.from_json(data).failure is Failure.RUBRIC else 0
 
 
-def _compile(args) -> int:
-    from autograder.authoring.compile import CompileError, compile_rubric
-    from autograder.grading.rubric import RubricError
-
+def _reported(job, *errors: type[Exception]) -> int:
+    """Run a job that returns a report and print its summary; or print the error it raised and exit 1."""
     try:
-        report = compile_rubric(args.rubric)
-    except (RubricError, CompileError) as exc:
+        report = job()
+    except errors as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(report.summary())
     return report.exit_code
 
 
+def _new(args) -> int:
+    from autograder.authoring.scaffold import ScaffoldError, new_homework
+
+    return _reported(lambda: new_homework(args.name), ScaffoldError, OSError)
+
+
+def _compile(args) -> int:
+    from autograder.authoring.compile import CompileError, compile_rubric
+    from autograder.grading.rubric import RubricError
+
+    return _reported(lambda: compile_rubric(args.rubric), RubricError, CompileError)
+
+
 def _check(args) -> int:
     from autograder.authoring.check import check_rubric
 
+    if args.suggest:
+        return _suggest(args)
     report = check_rubric(args.rubric)
     print(report.summary(args.verbose))
     return report.exit_code
 
 
+def _suggest(args) -> int:
+    from autograder.authoring.numbers import SuggestError, suggest_numbers
+    from autograder.grading.rubric import RubricError
+
+    return _reported(lambda: suggest_numbers(args.rubric, args.suggest), RubricError, SuggestError)
+
+
 def _samples(args) -> int:
-    from autograder.authoring.samples import NoSamples, grade_samples, samples_for
+    from autograder.authoring.samples import NoSamples, accept_samples, chosen_samples, grade_samples, samples_for
 
     key = _load(args.rubric)
     if key is None:
         return 1
     try:
         samples = samples_for(key.rubric.name, args.folder)
+        if args.accept is not None:
+            samples = chosen_samples(samples, args.accept)
     except NoSamples as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.accept is not None:
+        report = accept_samples(key, samples)
+        print(report.summary())
+        return report.exit_code
     report = grade_samples(key, samples)
     print(report.summary(args.verbose))
     return report.exit_code
@@ -206,6 +263,27 @@ def _build(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(report.summary(args.verbose))
+    return report.exit_code
+
+
+def _preview(args) -> int:
+    from autograder.authoring.preview import Moment, PreviewError, preview, write_page
+
+    moment = Moment.PUBLISHED if args.published else Moment.AFTER_DUE if args.after_due else Moment.BEFORE_DUE
+    try:
+        report = preview(args.rubric, args.answers, args.metadata, moment)
+    except PreviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    if report.failure is not None:
+        print(f"grading failed ({report.failure}); the staff log:\n{report.log}", file=sys.stderr)
+    if args.html:
+        try:
+            print(f"wrote {write_page(report, args.html)}")
+        except OSError as exc:
+            print(f"error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return 1
     return report.exit_code
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from reference import conv, linear, shapes
+from reference import conv, linear, rnn, shapes
 
 
 @dataclass(frozen=True)
@@ -35,4 +35,9 @@ SOLVERS: dict[str, Solver] = {
     "mlp_output_shape": Solver(linear.mlp_output_shape, symbolic=True),
     "matrix_product": Solver(linear.matrix_product, symbolic=False),
     "linear_forward": Solver(linear.linear_forward, symbolic=False),
+    "recurrent_param_count": Solver(rnn.recurrent_param_count, symbolic=True),
+    "stacked_param_count": Solver(rnn.stacked_param_count, symbolic=True),
+    "recurrent_output_shape": Solver(rnn.recurrent_output_shape, symbolic=True),
+    "batchnorm_param_count": Solver(rnn.batchnorm_param_count, symbolic=True),
+    "rnn_step": Solver(rnn.rnn_step, symbolic=False),
 }

@@ -33,7 +33,9 @@ from autograder.authoring.compile import cached_or_compiled
 from autograder.grading.key import AnswerKey, write_cache
 from autograder.grading.results_json import WrittenResult
 from autograder.grading.rubric import Rubric, load_rubric
-from autograder.authoring.samples import NoSamples, SampleOutcome, compare, samples_for
+from autograder.authoring.samples import (
+    ExpectedError, NoSamples, SampleOutcome, outcome_lines, read_expected, sample_mismatches, samples_for,
+)
 
 # The checkout whose code is running: the zip must hold the very sources the
 # key's engine fingerprint was computed from (see fingerprint.py).
@@ -80,9 +82,7 @@ class BuildReport:
         lines = []
         for outcome in self.failures:
             lines.append(f"MISMATCH {outcome.name}: score {outcome.score}, expected {outcome.expected_score}")
-            lines.extend(f"    {problem}" for problem in outcome.mismatches)
-            if verbose:
-                lines.append("    " + outcome.log.rstrip().replace("\n", "\n    "))
+            lines.extend(outcome_lines(outcome, verbose))
         samples = f"{len(self.outcomes) - len(self.failures)} of {len(self.outcomes)} samples grade as expected"
         if self.zip_path is None:
             removed = " (and the older zip there was removed)" if self.removed_stale else ""
@@ -189,7 +189,8 @@ def verify_zip(zip_path: Path, samples: list[Path], key: AnswerKey, workers: int
     with tempfile.TemporaryDirectory(prefix="autograder-build-") as scratch:
         source = Path(scratch) / "source"
         unpack(zip_path, source)
-        return grade_samples_in(source, samples, key.engine, Path(scratch) / "roots", workers, on_sample)
+        return grade_samples_in(source, samples, key.engine, Path(scratch) / "roots", workers, on_sample,
+                                answer_file=key.rubric.answer_file)
 
 
 def unpack(zip_path: Path, destination: Path) -> None:
@@ -200,12 +201,14 @@ def unpack(zip_path: Path, destination: Path) -> None:
 
 
 def grade_samples_in(source: Path, samples: list[Path], engine: str, roots: Path, workers: int | None = None,
-                     on_sample: Callable[[SampleOutcome], None] | None = None) -> tuple[SampleOutcome, ...]:
+                     on_sample: Callable[[SampleOutcome], None] | None = None,
+                     answer_file: str = "answers") -> tuple[SampleOutcome, ...]:
     """Grade each sample in its own /autograder-like root that shares `source`; in parallel, as each is a process."""
     workers = workers or min(os.cpu_count() or 1, MAX_WORKERS)
     outcomes = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(grade_sample_in, source, sample, roots / sample.name, engine) for sample in samples]
+        futures = [pool.submit(grade_sample_in, source, sample, roots / sample.name, engine, answer_file)
+                   for sample in samples]
         for future in as_completed(futures):
             outcome = future.result()
             if on_sample:
@@ -214,12 +217,12 @@ def grade_samples_in(source: Path, samples: list[Path], engine: str, roots: Path
     return tuple(sorted(outcomes, key=lambda outcome: outcome.name))
 
 
-def grade_sample_in(source: Path, sample: Path, root: Path, engine: str) -> SampleOutcome:
+def grade_sample_in(source: Path, sample: Path, root: Path, engine: str, answer_file: str = "answers") -> SampleOutcome:
     """Run root/run_autograder on one sample, as Gradescope runs it, and compare with its expected.json."""
     try:
-        expected = json.loads((sample / "expected.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"{sample / 'expected.json'}: {exc}") from None
+        expected = read_expected(sample)
+    except ExpectedError as exc:
+        return SampleOutcome(sample.name, None, None, (str(exc),), "")
     lay_out_root(source, sample, root)
     # Nothing from this process may leak in: run_autograder alone decides which code runs.
     env = {name: value for name, value in os.environ.items() if not name.startswith("AUTOGRADER_") and name != "PYTHONPATH"}
@@ -237,14 +240,15 @@ def grade_sample_in(source: Path, sample: Path, root: Path, engine: str) -> Samp
         result = WrittenResult.from_json(json.loads((root / "results" / "results.json").read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         return SampleOutcome(sample.name, None, expected.get("score"), (f"no valid results.json: {exc}",), log)
-    problems = list(compare(result, expected))
+    mismatches, details = sample_mismatches(sample, answer_file, result, expected)
+    problems = list(mismatches)
     if completed.returncode != 0:
         problems.append(f"run_autograder exited with status {completed.returncode}, not 0")
     graded_by = result.engine
     if graded_by != engine:
         problems.append(f"graded by engine {graded_by}, but the zip's key was compiled by {engine}: "
                         "the zip's code is not the code the key was compiled with")
-    return SampleOutcome(sample.name, result.score, expected.get("score"), tuple(problems), log)
+    return SampleOutcome(sample.name, result.score, expected.get("score"), tuple(problems), log, details)
 
 
 def lay_out_root(source: Path, sample: Path, root: Path) -> None:

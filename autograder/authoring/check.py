@@ -32,7 +32,7 @@ from autograder.authoring.compile import CompileError, compile_key
 from autograder.grading.key import AnswerKey, PartKey, cached_key
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import Reading, normalise_key, parse_submission
-from autograder.grading.rubric import SCHEMA_PATH, Rubric, RubricError, did_you_mean, load_rubric
+from autograder.grading.rubric import SCHEMA_PATH, Part, Rubric, RubricError, did_you_mean, load_rubric, references
 from autograder.grading.submission import Submission
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
@@ -119,11 +119,11 @@ def _check(path: str | Path) -> CheckReport:
         data = marks = None  # the loader reports these with their position
     schema_problems = _schema_problems(file, data, marks) if marks is not None else []
     problems = [problem for _, problem in schema_problems]
-    partial = False
+    partial, rejected = False, frozenset()
     try:
         rubric = load_rubric(path)
     except RubricError as exc:
-        partial = True
+        partial, rejected = True, exc.rejected
         # Where the loader and the schema both object to a field, the loader's message (which
         # names the part and mistake) is the one shown.
         loader_fields = {error.path for error in exc.errors if error.path is not None}
@@ -138,8 +138,8 @@ def _check(path: str | Path) -> CheckReport:
     # it stands for this rubric's key and spares importing sympy and running the solvers.
     key = (None if partial else cached_key(rubric)) or compile_key(rubric, compile_errors)
     for error in compile_errors:
-        if error.missing_part and partial:
-            continue  # most likely a part that failed to load, whose error is reported already
+        if error.missing_part in rejected:
+            continue  # a part that failed to load, whose error is reported already
         part = rubric.part(error.part_id)
         mistake = next((m for m in part.mistakes if m.id == error.mistake_id), None)
         problems.append(Problem(file, *(mistake or part).at, ERROR, str(error)))
@@ -240,6 +240,13 @@ def _key_problems(key: AnswerKey) -> list[Problem]:
     return problems
 
 
+def answer_problems(key: AnswerKey) -> list[Problem]:
+    """The errors the correct answers themselves can have: one that does not read back as itself,
+    a mutation of one that is graded correct."""
+    problems = [problem for part_key in key.parts for problem in _unreadable_correct_answer(part_key, key.rubric.path)]
+    return problems + [problem for problem in _mutation_problems(key)[0] if problem.severity is ERROR]
+
+
 def _unreachable_mistakes(part_key: PartKey, file: str) -> list[Problem]:
     """Mistakes whose answers are all taken: by the correct answer, or by an earlier or better-paid mistake."""
     part = part_key.part
@@ -333,9 +340,19 @@ def _example_problems(key: AnswerKey) -> tuple[list[Problem], int]:
                 key.rubric.path, *example.at, ERROR,
                 f"part {part.id}, example {number} ({_short(example.answer)}): expected {expected}"
                 + (f" with credit {_credit(example.credit)}" if example.credit is not None else "")
-                + f", got {got} with credit {_credit(verdict.credit)} ({detail})",
+                + f", got {got} with credit {_credit(verdict.credit)} ({detail})"
+                + (_why_no_ecf(part) if expected == Outcome.ECF and got != Outcome.ECF else ""),
             ))
     return problems, graded
+
+
+def _why_no_ecf(part: Part) -> str:
+    """Why a part can never be graded ecf, when that is why an example expecting it failed."""
+    if not part.ecf:
+        return ": this part has ecf: false, so no error is carried forward into it (remove that line to allow it)"
+    if part.answer is None or not references(part.answer.args):
+        return ": this part's answer uses no other part's answer (@part.id), so there is no error to carry forward"
+    return ""
 
 
 def _short(answer: Any) -> str:

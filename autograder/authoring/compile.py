@@ -24,6 +24,7 @@ from autograder.grading import formula
 from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key, write_cache
 from autograder.grading.rubric import (
     LiteralValue, Mistake, NearMiss, Part, Rubric, SolverCall, SolverVariants, Transform, did_you_mean, load_rubric,
+    references,
 )
 
 
@@ -64,19 +65,23 @@ def cached_or_compiled(rubric: Rubric) -> AnswerKey:
     return cached_key(rubric) or compile_key(rubric)
 
 
-def compile_key(rubric: Rubric, errors: list[CompileError] | None = None) -> AnswerKey:
+def compile_key(rubric: Rubric, errors: list[CompileError] | None = None, carry_forward: bool = True) -> AnswerKey:
     """Run every solver call. Raises the first CompileError, or, given an `errors` list,
-    records each one, leaves out what failed (a part, a mistake) and goes on."""
+    records each one, leaves out what failed (a part, a mistake) and goes on.
+
+    carry_forward=False leaves out the formulas of error carried forward (the slow, symbolic
+    part): the key's values alone, for searching the problem's numbers, not for grading."""
     from reference import SOLVERS  # numpy and sympy load only when a key is compiled
 
-    compiler = _Compiler(rubric, SOLVERS, errors)
+    compiler = _Compiler(rubric, SOLVERS, errors, carry_forward)
     parts = (compiler.attempt(compiler.part_key, part, part_id=part.id) for part in rubric.parts)
     return AnswerKey(rubric, tuple(part for part in parts if part is not None), engine_fingerprint())
 
 
 class _Compiler:
-    def __init__(self, rubric: Rubric, solvers: Mapping, errors: list[CompileError] | None = None):
-        self.rubric, self.solvers, self.errors = rubric, solvers, errors
+    def __init__(self, rubric: Rubric, solvers: Mapping, errors: list[CompileError] | None = None,
+                 carry_forward: bool = True):
+        self.rubric, self.solvers, self.errors, self.carry_forward = rubric, solvers, errors, carry_forward
         self.part_ids = {part.id for part in rubric.parts}
 
     def attempt(self, build, *args, part_id: str, mistake_id: str | None = None):
@@ -96,7 +101,7 @@ class _Compiler:
         else:
             correct = self.typed(part, self.value(part, part.answer, {}, where), where)
         ecf = None
-        if part.ecf and part.answer is not None and _refs(part.answer.args):
+        if self.carry_forward and part.ecf and part.answer is not None and references(part.answer.args):
             ecf = self.formula(part, part.answer, {}, where)
         mistakes = (self.attempt(self.mistake_key, part, mistake, part_id=part.id, mistake_id=mistake.id)
                     for mistake in part.mistakes)
@@ -115,7 +120,7 @@ class _Compiler:
                 formulas = tuple(
                     self.formula(part, call, call.params, where)
                     for call in calls
-                    if part.ecf and _refs({**part.answer.args, **call.args})
+                    if self.carry_forward and part.ecf and references({**part.answer.args, **call.args})
                 )
                 return MistakeKey(mistake, values, formulas)
             case Transform() | NearMiss():
@@ -131,7 +136,7 @@ class _Compiler:
         result = self.run(part, call, overrides, symbolic=True, where=where)
         refs = tuple(
             (part_id, len(value) if isinstance(value, list) else None)
-            for part_id in sorted(_refs({**part.answer.args, **call.args}))
+            for part_id in sorted(references({**part.answer.args, **call.args}))
             for value in [self.value(self.rubric.part(part_id), SolverCall(None), {}, where)]
         )
         try:
@@ -181,7 +186,7 @@ class _Compiler:
                 node = node.get(name) if isinstance(node, dict) else None
             if not isinstance(node, dict) or leaf not in node:
                 raise CompileError(f"{where}: params: there is no parameter {dotted!r} to change"
-                                   + did_you_mean(str(dotted), _parameter_paths(self.rubric.parameters)))
+                                   + did_you_mean(str(dotted), parameter_paths(self.rubric.parameters)))
             node[leaf] = self.resolve(value, self.rubric.parameters, {}, False, where)
         return params
 
@@ -194,7 +199,7 @@ class _Compiler:
             node: Any = params
             for name in value[1:].split("."):
                 if not isinstance(node, dict) or name not in node:
-                    known = ["$" + path for path in _parameter_paths(params)]
+                    known = ["$" + path for path in parameter_paths(params)]
                     raise CompileError(f"{where}: unknown parameter {value!r}{did_you_mean(value, known)}")
                 node = node[name]
             return copy.deepcopy(node)
@@ -233,13 +238,13 @@ class _Compiler:
         return int(number) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"
 
 
-def _parameter_paths(parameters: Mapping, prefix: str = "") -> list[str]:
+def parameter_paths(parameters: Mapping, prefix: str = "") -> list[str]:
     """Every parameter's dotted path: "conv1", "conv1.pad", ..."""
     paths = []
     for name, value in parameters.items():
         paths.append(prefix + str(name))
         if isinstance(value, dict):
-            paths.extend(_parameter_paths(value, f"{prefix}{name}."))
+            paths.extend(parameter_paths(value, f"{prefix}{name}."))
     return paths
 
 
@@ -247,14 +252,6 @@ def _sympify(value: Any):
     import sympy
 
     return sympy.sympify(value)
-
-
-def _refs(value: Any) -> set[str]:
-    """The part ids that "@part.id" references in a solver call's arguments name."""
-    if isinstance(value, str):
-        return {value[1:]} if value.startswith("@") else set()
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return set().union(*(_refs(item) for item in items))
 
 
 def solve_variation(rubric: Rubric, part: Part, params: Mapping[str, Any], args: Mapping[str, Any],

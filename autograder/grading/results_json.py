@@ -108,7 +108,9 @@ def _part_feedback(part_score: PartScore) -> str:
     if verdict.read_as is not None:
         lines.append(f"Your answer was read as: {verdict.read_as}")
     if verdict.mistake:
-        lines.append(f"Recognised mistake: {verdict.mistake.replace('_', ' ')}.")
+        # The label, never the id: ids are the staff's names ("gave_h_n" reads as nothing to a student).
+        label = part.mistake(verdict.mistake).label
+        lines.append(f"Recognised mistake: {label.rstrip('.')}." if label else "Recognised a common mistake.")
     lines.append(verdict.feedback)
     lines.append(f"Points: {_points(part_score.points):g} of {_points(part.points):g}.")
     if part.review:

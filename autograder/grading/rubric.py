@@ -63,6 +63,7 @@ class RubricError(Exception):
         self.path = path  # the field it is about, e.g. ("questions", 0, "parts", 2, "points"), when it is one
         self.errors: tuple[RubricError, ...] = (self,)
         self.partial: Rubric | None = None  # the parts that did load, for `check` to go on with
+        self.rejected: frozenset[str] = frozenset()  # ids of parts left out of `partial` for their errors
 
 
 class _Skipped(Exception):
@@ -116,13 +117,15 @@ Reproduction = Union[SolverVariants, Transform, NearMiss, LiteralValue]
 
 @dataclass(frozen=True)
 class Mistake:
-    """A named mistake (STACK's "answer note"): its stable id, credit, feedback and how it is reproduced."""
+    """A named mistake (STACK's "answer note"): its stable id for the staff, the label the student
+    reads, its credit, feedback and how it is reproduced."""
 
     id: str
     credit: Fraction                   # a NearMiss's credit depends on the count: see its credit_by_count
     feedback: str
     reproduction: Reproduction
     at: tuple[int, int] = (0, 0)       # line, column of its entry in the rubric
+    label: str | None = None           # what the student reads ("forgot the bias"); None: no name is shown
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,10 @@ class Part:
     def review(self) -> bool:
         """Whether a TA reads every answer to this part (free text)."""
         return self.answer_type.needs_review
+
+    def mistake(self, mistake_id: str) -> Mistake:
+        """The declared mistake with this id."""
+        return next(mistake for mistake in self.mistakes if mistake.id == mistake_id)
 
 
 @dataclass(frozen=True)
@@ -216,7 +223,7 @@ def load_rubric(path: str | Path) -> Rubric:
     rubric = loader.attempt(loader.rubric, data, hashlib.sha256(raw).hexdigest())
     if loader.errors:
         errors = sorted(loader.errors, key=lambda error: (error.line, error.column))
-        errors[0].errors, errors[0].partial = tuple(errors), rubric
+        errors[0].errors, errors[0].partial, errors[0].rejected = tuple(errors), rubric, frozenset(loader.rejected)
         raise errors[0]
     return rubric
 
@@ -245,6 +252,10 @@ class _Loader:
     def __init__(self, file: str, marks: Mapping):
         self.file, self.marks = file, marks
         self.errors: list[RubricError] = []
+        # Parts that failed to load, by id: what refers to them is not reported again as an unknown part.
+        self.attempted: set[str] = set()
+        self.rejected: set[str] = set()
+        self.part_entries: dict[str, tuple] = {}  # part id -> where its entry is, for errors found later
 
     def position(self, where: tuple) -> tuple[int, int]:
         path = where
@@ -313,6 +324,8 @@ class _Loader:
                 self.errors.append(RubricError(self.file, *part.at, f"duplicate part id {part.id!r}"))
                 parts.remove(part)
             seen.add(part.id)
+        self.rejected = self.attempted - {part.id for part in parts}
+        parts = self.without_cycles(parts)
         self.check_givens(parts)
         total = self.attempt(self.points, top["total_points"], ("total_points",), "total_points")
         if total is not None and sum(part.points for part in parts) != total and not self.errors:
@@ -334,12 +347,35 @@ class _Loader:
             sha256=sha256,
         )
 
+    def without_cycles(self, parts: list[Part]) -> list[Part]:
+        """The parts whose answers do not refer back to themselves; each cycle is reported once, at
+        the reference of its first part (in file order) that closes it."""
+        by_id = {part.id: part for part in parts}
+        in_cycle: set[str] = set()
+        for part in parts:
+            if part.id in in_cycle:
+                continue
+            cycle = _cycle_from(part.id, by_id)
+            if cycle is None:
+                continue
+            in_cycle.update(cycle)
+            first_hop = cycle[1] if len(cycle) > 1 else part.id
+            argument = next(name for name, value in part.answer.args.items() if first_hop in references(value))
+            where = self.part_entries[part.id] + ("answer", "args", argument)
+            path = " -> ".join([*cycle, part.id])
+            self.record(where, f"part {part.id}: its answer refers back to itself ({path}), so it can never be "
+                               "computed: use a parameter ($name) or an earlier part's answer instead")
+        self.rejected.update(in_cycle)
+        return [part for part in parts if part.id not in in_cycle]
+
     def check_givens(self, parts: list[Part]) -> None:
         """An example's `given:` answers must name other parts of this rubric."""
         ids = {part.id for part in parts}
         for part in parts:
             for example in part.examples:
                 for part_id in example.given:
+                    if part_id in self.rejected:
+                        continue  # that part's own error is reported already
                     if part_id not in ids or part_id == part.id:
                         self.errors.append(RubricError(
                             self.file, *example.at,
@@ -376,6 +412,8 @@ class _Loader:
 
     def part(self, value: Any, where: tuple, question_id: str, number: str, question_title: str, defaults: Mapping) -> Part:
         named = f"part {question_id}.{value['id']}" if isinstance(value, dict) and isinstance(value.get("id"), str) else "part"
+        if named != "part":
+            self.attempted.add(f"{question_id}.{_slug(value['id'])}")
         part = self.mapping(value, where, named, "part")
         part_id = f"{question_id}.{_slug(self.text(part['id'], where + ('id',), 'part id'))}"
         what = f"part {part_id}"
@@ -412,6 +450,7 @@ class _Loader:
         ecf = part.get("ecf", True)
         if not isinstance(ecf, bool):
             raise self.fail(where + ("ecf",), f"{what}: ecf must be true or false")
+        self.part_entries[part_id] = where
         return Part(
             id=part_id,
             number=number,
@@ -431,6 +470,12 @@ class _Loader:
     def example(self, value: Any, where: tuple, what: str, mistake_ids: list[str]) -> Example:
         example = self.mapping(value, where, f"{what}: example", "example")
         what = f"{what}, example {where[-1] + 1}"
+        if example.get("verdict") == Outcome.MISTAKE:
+            if "mistake" in example:
+                raise self.fail(where + ("verdict",), f"{what}: mistake: {example['mistake']} says which mistake it is: "
+                                "drop verdict: mistake")
+            raise self.fail(where + ("verdict",), f"{what}: an example of a mistake names it: write mistake: <id> "
+                            "instead of verdict: mistake" + _one_of("this part's mistakes", mistake_ids))
         if ("verdict" in example) == ("mistake" in example):
             raise self.fail(where, f"{what}: give either verdict: ({', '.join(EXAMPLE_VERDICTS)}) or mistake: <id>")
         if "mistake" in example:
@@ -551,6 +596,7 @@ class _Loader:
             credit=credit,
             feedback=self.text(mistake["feedback"], where + ("feedback",), f"{what}: feedback"),
             reproduction=reproduction,
+            label=self.text(mistake["label"], where + ("label",), f"{what}: label") if "label" in mistake else None,
         )
 
     def credit(self, value: Any, where: tuple, what: str) -> Fraction:
@@ -586,12 +632,51 @@ class _Loader:
         )
 
 
+def references(value: Any) -> set[str]:
+    """The part ids that "@part.id" references in a solver call's arguments name."""
+    if isinstance(value, str):
+        return {value[1:]} if value.startswith("@") else set()
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return set().union(*(references(item) for item in items))
+
+
+def _cycle_from(start: str, parts: Mapping[str, Part]) -> list[str] | None:
+    """The parts on a chain of answer references from `start` back to itself, or None.
+
+    Depth-first with an explicit stack: a long chain of parts must not overflow Python's."""
+    def uses(part_id: str) -> list[str]:
+        answer = parts[part_id].answer
+        return sorted(ref for ref in references(answer.args) if ref in parts) if answer else []
+
+    path, seen = [start], {start}
+    pending = [iter(uses(start))]
+    while pending:
+        step = next(pending[-1], None)
+        if step is None:
+            pending.pop()
+            path.pop()  # stays in `seen`: from it there is no way back to start
+            continue
+        if step == start:
+            return list(path)
+        if step not in seen:
+            path.append(step)
+            seen.add(step)
+            pending.append(iter(uses(step)))
+    return None
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()).strip("_")
 
 
 def _a(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _one_of(what: str, names) -> str:
+    """" (this part's mistakes: a, b)", or "" when there are none."""
+    names = [str(name) for name in names if name is not None]
+    return f" ({what}: {', '.join(dict.fromkeys(names))})" if names else ""
 
 
 def _kind(value: Any) -> str:
