@@ -95,7 +95,7 @@ def _load(rubric_path: str):
     try:
         return cached_or_compiled(load_rubric(rubric_path))
     except (RubricError, CompileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return None
 
 
@@ -117,7 +117,7 @@ def _compile(args) -> int:
     try:
         report = compile_rubric(args.rubric)
     except (RubricError, CompileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     print(report.summary())
     return report.exit_code
@@ -140,7 +140,7 @@ def _samples(args) -> int:
     try:
         samples = samples_for(key.rubric.name, args.folder)
     except NoSamples as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     report = grade_samples(key, samples)
     print(report.summary(args.verbose))
@@ -157,10 +157,10 @@ def _regrade(args) -> int:
     try:
         report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
     except OutdirError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     except (ExportError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     except Interrupted as exc:
         print(f"interrupted: {exc.done} of {exc.total} submissions graded and kept in {args.outdir}; "
@@ -171,6 +171,13 @@ def _regrade(args) -> int:
         return 130
     print(report.summary())
     return report.exit_code
+
+
+def _error(problem: Exception) -> None:
+    """An error message on stderr; it can quote an export's or a rubric's text, so each line is neutralised."""
+    from autograder.base.neutralise import terminal
+
+    print("\n".join(terminal(line) for line in f"error: {problem}".splitlines()), file=sys.stderr)
 
 
 def _positive_int(text: str) -> int:
@@ -195,7 +202,7 @@ def _build(args) -> int:
     try:
         report = build(args.rubric, args.out_dir, args.samples, args.jobs, progress)
     except (BuildError, RubricError, CompileError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -210,7 +217,7 @@ def _template(args) -> int:
     try:
         text = answers_template(load_rubric(args.rubric))
     except RubricError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     if not args.output:
         sys.stdout.write(text)

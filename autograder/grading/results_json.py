@@ -16,15 +16,16 @@ Visibility: parts are `after_due_date`; the 0-point "Submission check" is
 read. No test is ever `hidden` (that would hide every student's total).
 
 Format: every output is `text`, so nothing a student wrote is rendered
-(no HTML, no Markdown links or images); what would still mislead as plain
-text (control characters, bidirectional overrides that reorder the line, a
-lone surrogate that is no character) is shown as a visible \\uXXXX escape.
+(no HTML, no Markdown links or images). Each output is built as lines and
+goes through `neutralise.gradescope_text`: what would still mislead as plain
+text (control characters, a line break inside a file name that would add a
+fake line, bidirectional overrides that reorder the line, a lone surrogate
+that is no character) is shown as a visible \\uXXXX escape.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -33,12 +34,12 @@ from typing import Any, Mapping
 
 from autograder.answers.base import quote
 from autograder.base.atomic import write_text_atomic
+from autograder.base.neutralise import gradescope_text
 from autograder.grading.outcomes import Failure, Outcome
 from autograder.grading.score import GradeResult, PartScore
 
 PART_VISIBILITY = "after_due_date"
 OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def results_json(result: GradeResult) -> dict:
@@ -55,7 +56,7 @@ def crash_json(message: str, failure: Failure, max_score: Fraction | None, extra
     """What the student sees when grading could not run at all: 0, and a message they can act on.
 
     `extra` (the engine, the rubric's hash when known) goes to extra_data with the failure as "error"."""
-    message = _visible(message)
+    message = gradescope_text([message])
     extra = {**extra, "error": failure}
     test = {"name": "Autograder error", "score": 0.0, "status": "failed", "visibility": "visible", "output": message}
     if max_score is not None:
@@ -113,12 +114,7 @@ def _part_feedback(part_score: PartScore) -> str:
     lines.append(f"Points: {_points(part_score.points):g} of {_points(part.points):g}.")
     if part.review:
         lines.append("A TA reviews every answer to this part.")
-    return _visible("\n".join(lines))
-
-
-def _visible(text: str) -> str:
-    """Text for the `text` output format: characters that would not show as themselves, escaped."""
-    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return gradescope_text(lines)
 
 
 def _submission_check_test(result: GradeResult) -> dict:
@@ -145,7 +141,7 @@ def _submission_check(result: GradeResult) -> str:
                          + (f" and {len(keys) - 10} more" if len(keys) > 10 else ""))
     lines.extend(submission.notes)
     lines.append("Scores and feedback per part are shown after the due date.")
-    return _visible("\n".join(lines))
+    return gradescope_text(lines)
 
 
 def _post_process(data: dict, result: GradeResult) -> None:
@@ -170,7 +166,7 @@ def _post_process(data: dict, result: GradeResult) -> None:
     summary = lateness.message
     if result.submission.problem:
         summary = " ".join(filter(None, (result.submission.problem, summary)))
-    data["output"] = _visible(summary)
+    data["output"] = gradescope_text([summary])
     data.update(OUTPUT_FORMATS)
     data["extra_data"] = {
         "rubric": result.rubric.name,

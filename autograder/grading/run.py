@@ -32,10 +32,11 @@ import traceback
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Mapping, TextIO
+from typing import Callable, Mapping, Protocol, TextIO
 
 from autograder.base import limits
 from autograder.base.fingerprint import engine_fingerprint
+from autograder.base.neutralise import terminal
 from autograder.grading.results_json import crash_json, results_json, write_json
 from autograder.grading.judge import judge_all
 from autograder.grading.key import AnswerKey, KeyUnavailable, load_key
@@ -55,6 +56,12 @@ TERMINATED_ERROR = ("Grading was stopped before it finished because the autograd
                     f"not because of your answers. {_SAVED}")
 
 
+class Log(Protocol):
+    """The staff log: one line, and optional detail (a traceback, the results) below it."""
+
+    def __call__(self, line: str, detail: str = "") -> None: ...
+
+
 @dataclass(frozen=True)
 class Paths:
     """Where one submission is read from and its results are written, laid out like /autograder."""
@@ -69,7 +76,7 @@ class Paths:
         return cls(root / "submission", root / "submission_metadata.json", root / "results" / "results.json")
 
 
-def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None],
+def grade_submission(key: AnswerKey, paths: Paths, log: Log,
                      metadata: Mapping | None = None) -> GradeResult:
     """Grade with a compiled key; raises only on engine bugs (callers write crash results).
 
@@ -88,7 +95,7 @@ def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None],
     return result
 
 
-def _lateness(rubric: Rubric, paths: Paths, log: Callable[[str], None], metadata: Mapping | None) -> Lateness:
+def _lateness(rubric: Rubric, paths: Paths, log: Log, metadata: Mapping | None) -> Lateness:
     """The late policy on Gradescope's metadata; metadata that cannot be used costs no grades."""
     try:
         if metadata is None:
@@ -97,7 +104,7 @@ def _lateness(rubric: Rubric, paths: Paths, log: Callable[[str], None], metadata
                 log(f"metadata: {note}")
         return assess_lateness(rubric.late_policy, metadata)
     except Exception:  # e.g. a date out of range: grade as if there were no metadata, and tell the staff
-        log("metadata: could not be used, so no late penalty was applied:\n" + traceback.format_exc())
+        log("metadata: could not be used, so no late penalty was applied:", traceback.format_exc())
         return assess_lateness(rubric.late_policy, None)
 
 
@@ -117,9 +124,10 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
     grades handed to `on_graded` instead of reading every submission twice.
     Returns what was written; raises only if results.json cannot be written
     (the results are then in the staff log)."""
-    def log(line: str) -> None:
-        # The staff log must take any text, even a name that is not UTF-8.
-        print(line.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream, flush=True)
+    def log(line: str, detail: str = "") -> None:
+        # Staff read the log in a terminal or on Gradescope's page: a line a file name or an answer could
+        # split, colour or reorder would mislead them. Each line is neutralised, detail (a traceback) line by line.
+        print("\n".join(terminal(text) for text in (line, *detail.splitlines())), file=stream, flush=True)
 
     seconds = limits.MAX_SECONDS_PER_SUBMISSION if time_limit is None else time_limit
     max_score: Fraction | None = None
@@ -139,22 +147,22 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
         except GradingInterrupted as stop:
             where = "".join(traceback.format_tb(stop.__traceback__))
             if stop.signal_number == signal.SIGTERM:
-                log(f"SIGTERM while grading: wrote results saying grading was stopped, then exiting. It was at:\n{where}")
+                log("SIGTERM while grading: wrote results saying grading was stopped, then exiting. It was at:", where)
                 data = crash_json(TERMINATED_ERROR, Failure.TERMINATED, max_score, extra)
             else:
                 log(f"TIME LIMIT: grading stopped after {seconds:g} s (limits.MAX_SECONDS_PER_SUBMISSION). "
-                    f"It was at:\n{where}")
+                    "It was at:", where)
                 data = crash_json(TIME_LIMIT_ERROR.format(seconds=seconds), Failure.TIME_LIMIT, max_score, extra)
         except (RubricError, KeyUnavailable) as exc:
-            log(f"RUBRIC ERROR (fix the rubric, then rerun the autograder): {exc}")
+            log("RUBRIC ERROR (fix the rubric, then rerun the autograder):", str(exc))
             data = crash_json(STAFF_ERROR, Failure.RUBRIC, max_score, extra)
         except Exception:  # an engine bug must still leave the student a valid result
-            log("ENGINE ERROR while grading:\n" + traceback.format_exc())
+            log("ENGINE ERROR while grading:", traceback.format_exc())
             data = crash_json(STAFF_ERROR, Failure.ENGINE, max_score, extra)
         try:
             write_json(paths.results, data)
         except OSError as exc:
-            log(f"COULD NOT WRITE {paths.results}: {exc}\nThe results, so that they are not lost:\n"
+            log(f"COULD NOT WRITE {paths.results}: {exc}", "The results, so that they are not lost:\n"
                 + json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
             raise
         log(f"wrote {paths.results}")

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
 from autograder.base.atomic import write_text_atomic
+from autograder.base.neutralise import terminal
 from autograder.base.text_enum import TextEnum
 from autograder.grading.key import AnswerKey
 from autograder.grading.outcomes import Failure, Outcome
@@ -111,7 +112,9 @@ class RegradeReport:
                          "score changed")
         lines.append("  report.html")
         lines.append(f"  {RESULTS}/<submission>/results.json, as the container writes it")
-        return "\n".join(lines)
+        # Names, ids and the export's file names reach the staff's terminal: no escape sequence, line break or
+        # bidirectional override in them may act there.
+        return "\n".join(terminal(line) for line in lines)
 
 
 def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous: str | Path | None = None,
