@@ -44,7 +44,10 @@ _JUNK_FOLDERS = {"__macosx"}
 # any due dates (the assignment's, or a submitter's own: an extension) in the
 # container's submission_metadata.json shape. `:results:` and `:history:` can
 # be most of the file and are skipped unread.
-_ENTRY_FIELDS = {"submitters", "created_at", "assignment"}
+_ENTRY_FIELDS = {"submitters", "created_at", "assignment", "original_filename"}
+# A YAML 1.2 document end ("..." alone on its line, perhaps with a comment): PyYAML reads YAML 1.1, where
+# the next document must then start with "---", so the reader adds one.
+_DOCUMENT_END = re.compile(rb"\.\.\.[ \t]*(?:#[^\r\n]*)?\r?\n?")
 
 
 class Layout(TextEnum):
@@ -142,8 +145,12 @@ def _gradescope_submissions(root: Path, refused: Mapping[str | None, list[str]]
                             ) -> tuple[tuple[ExportedSubmission, ...], list[str]]:
     entries, notes = _read_metadata_yaml(root / METADATA_YAML)
     on_disk = {folder.name for folder in _submission_folders(root)}
-    submissions, problems = [], []
-    for name in sorted(set(entries) | on_disk):
+    documents = sorted(name for name, entry in entries.items() if _is_document(root, name, entry))
+    problems = [_documents_problem(documents)] if documents else []
+    if documents and not on_disk:
+        raise ExportError(f"{root}: {problems[0]}")
+    submissions = []
+    for name in sorted(set(entries).difference(documents) | on_disk):
         if not _is_folder_name(name):  # only the YAML can name such a folder, and it must not become a path
             problems.append(f"{METADATA_YAML}: {name!r} cannot be a submission folder's name; not graded")
             continue
@@ -170,7 +177,20 @@ def _plain_submission(folder: Path, problems: Sequence[str]) -> ExportedSubmissi
 
 
 def _is_folder_name(name: str) -> bool:
-    return bool(name) and name not in (".", "..") and not name.startswith(".") and not set(name) & {"/", "\\", "\0"}
+    return (bool(name) and name not in (".", "..") and not name.startswith(".") and not set(name) & {"/", "\\", "\0"}
+            and len(name.encode("utf-8", "surrogateescape")) <= limits.MAX_EXPORT_NAME_BYTES)
+
+
+def _is_document(root: Path, name: str, entry: Mapping) -> bool:
+    """Whether an entry is a PDF or online assignment's submission: a document, not a folder of answer files."""
+    return "original_filename" in entry or (_is_folder_name(name) and (root / name).is_file())
+
+
+def _documents_problem(names: Sequence[str]) -> str:
+    example = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+    return (f"{METADATA_YAML} lists the submissions of a PDF or online assignment ({example}: a document, with "
+            ":original_filename:), not folders of answer files; these are not graded. Export the programming "
+            "assignment to which students uploaded their answer file instead")
 
 
 # ---------------------------------------------------------------- submission_metadata.yml
@@ -238,7 +258,7 @@ def _read_metadata_yaml(path: Path) -> tuple[dict[str, dict], dict[str, list[str
         raise ExportError(f"{path}: {size} bytes, more than the {limits.MAX_EXPORT_METADATA_BYTES} a "
                           f"{METADATA_YAML} may have")
     with open(path, "rb") as stream:
-        parser = _EventParser(stream)
+        parser = _EventParser(_ExplicitDocuments(stream))
         try:
             return _metadata_entries(parser)
         except yaml.YAMLError as exc:
@@ -247,28 +267,66 @@ def _read_metadata_yaml(path: Path) -> tuple[dict[str, dict], dict[str, list[str
             parser.dispose()
 
 
+class _ExplicitDocuments:
+    """A binary stream read line by line, with "---" added after each "..." so that a bare document may follow.
+
+    Every document of the file is then one PyYAML reads; an empty one (two
+    markers in a row, or one at the end) is skipped by the reader."""
+
+    def __init__(self, stream):
+        self.lines = iter(stream)
+        self.pending = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.pending) < size:
+            line = next(self.lines, None)
+            if line is None:
+                break
+            self.pending += line
+            if _DOCUMENT_END.fullmatch(line):
+                self.pending += b"\n---\n" if not line.endswith(b"\n") else b"---\n"
+        taken = bytes(self.pending if size < 0 else self.pending[:size])
+        del self.pending[:len(taken)]
+        return taken
+
+
 def _metadata_entries(parser) -> tuple[dict[str, dict], dict[str, list[str]]]:
-    parser.get_event()  # StreamStart
-    if parser.check_event(yaml.StreamEndEvent):
-        return {}, {}
-    parser.get_event()  # DocumentStart
-    if not parser.check_event(yaml.MappingStartEvent):
-        raise ExportError(f"{METADATA_YAML} is not a mapping of submission folders to their details")
-    parser.get_event()
+    """Every document's entries; a document that is empty is skipped, one that is no mapping refused."""
     entries: dict[str, dict] = {}
     notes: dict[str, list[str]] = {}
+    parser.get_event()  # StreamStart
+    while not parser.check_event(yaml.StreamEndEvent):
+        parser.get_event()  # DocumentStart
+        if parser.check_event(yaml.MappingStartEvent):
+            parser.get_event()
+            _document_entries(parser, entries, notes)
+            parser.get_event()  # MappingEnd
+        else:
+            empty = parser.get_event()
+            if not (isinstance(empty, yaml.ScalarEvent) and empty.value == "" and empty.tag is None):
+                raise ExportError(f"{METADATA_YAML} is not a mapping of submission folders to their details "
+                                  f"(a document starts with something else on line {empty.start_mark.line + 1})")
+        parser.get_event()  # DocumentEnd
+    return entries, notes
+
+
+def _document_entries(parser, entries: dict[str, dict], notes: dict[str, list[str]]) -> None:
     while not parser.check_event(yaml.MappingEndEvent):
         key = parser.get_event()
         if not isinstance(key, yaml.ScalarEvent):
             _skip_rest(parser, key)
             _skip_node(parser)
             continue
+        if key.value not in entries and len(entries) >= limits.MAX_EXPORT_METADATA_ENTRIES:
+            raise ExportError(f"{METADATA_YAML} lists more than {limits.MAX_EXPORT_METADATA_ENTRIES} submissions, "
+                              "more than an export may have (limits.MAX_EXPORT_METADATA_ENTRIES)")
         budget = _Budget(limits.MAX_EXPORT_METADATA_VALUES)
+        if key.value in entries:
+            notes.setdefault(key.value, []).append(f"{METADATA_YAML}: listed twice; the later entry was used")
         entries[key.value] = _entry(parser, budget)
         if budget.exceeded:
             notes.setdefault(key.value, []).append(
                 f"{METADATA_YAML}: more than {limits.MAX_EXPORT_METADATA_VALUES} values in this entry; the rest was not read")
-    return entries, notes
 
 
 @dataclass
