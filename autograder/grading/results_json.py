@@ -35,6 +35,7 @@ from typing import Any, Mapping
 from autograder.answers.base import quote
 from autograder.base.atomic import write_text_atomic
 from autograder.base.neutralise import gradescope_text
+from autograder.grading.late import DueSource
 from autograder.grading.outcomes import Failure, Outcome
 from autograder.grading.score import GradeResult, PartScore
 
@@ -174,12 +175,18 @@ def _post_process(data: dict, result: GradeResult) -> None:
         "engine": result.engine,
         "answer_file": result.submission.file,
         "score_before_late_policy": _points(result.earned),
+        # The due date used and whose it is (late.py: the staff's list or a recorded one in a regrade, the
+        # student's own on Gradescope, Gradescope's assignment's, else the rubric's), where it was read,
+        # and the rubric's and Gradescope's late due date beside it, so that any factor can be checked.
         "late": {
             "factor": str(lateness.factor),
             "days_late": lateness.days_late,
             "submitted": lateness.submitted,
             "due": lateness.due,
             "due_source": lateness.due_source,
+            "due_found_in": lateness.due_found_in,
+            "rubric_due": lateness.rubric_due,
+            "late_due": lateness.late_due,
         },
     }
     del data["leaderboard"]
@@ -209,7 +216,8 @@ class WrittenResult:
     late_factor: str | None        # as written, exact: "3/4"
     days_late: int
     submitted: str | None          # ISO 8601, when the submission time was known
-    due_source: str | None
+    due: str | None                # ISO 8601: the due date the submission was held to
+    due_source: DueSource | None   # None when unknown, or a value this engine does not name
     rubric_sha256: str | None
     engine: str | None
     failure: Failure | None        # why grading could not run; None when it did
@@ -235,7 +243,8 @@ class WrittenResult:
             late_factor=late.get("factor") if isinstance(late.get("factor"), str) else None,
             days_late=late.get("days_late") if isinstance(late.get("days_late"), int) else 0,
             submitted=late.get("submitted"),
-            due_source=late.get("due_source"),
+            due=_text(late.get("due")),
+            due_source=_member(DueSource, late.get("due_source")),
             rubric_sha256=_text(extra.get("rubric_sha256")),
             engine=_text(extra.get("engine")),
             # An error this engine does not name is still an error.

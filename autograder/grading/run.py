@@ -41,7 +41,7 @@ from autograder.grading.results_json import crash_json, results_json, write_json
 from autograder.grading.judge import judge_all
 from autograder.grading.key import AnswerKey, KeyUnavailable, load_key
 from autograder.grading.outcomes import Failure
-from autograder.grading.late import Lateness, assess_lateness, read_metadata
+from autograder.grading.late import KnownDue, Lateness, assess_lateness, read_metadata
 from autograder.grading.readings import parse_submission
 from autograder.grading.rubric import Rubric, RubricError, load_rubric
 from autograder.grading.score import GradeResult, score
@@ -77,15 +77,16 @@ class Paths:
 
 
 def grade_submission(key: AnswerKey, paths: Paths, log: Log,
-                     metadata: Mapping | None = None) -> GradeResult:
+                     metadata: Mapping | None = None, known_due: KnownDue | None = None) -> GradeResult:
     """Grade with a compiled key; raises only on engine bugs (callers write crash results).
 
-    `metadata` is Gradescope's submission metadata when the caller holds it; else paths.metadata is read."""
+    `metadata` is Gradescope's submission metadata when the caller holds it; else paths.metadata is read.
+    `known_due` is a due date the caller found for the submission (a regrade's), which the late policy uses."""
     rubric = key.rubric
     submission = read_submission(paths.submission, rubric.answer_file)
     parsed = parse_submission(submission, rubric)
     verdicts = judge_all(key, parsed)
-    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata))
+    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata, known_due))
     log(f"answer file: {submission.file or '-'}; {submission.problem or 'read'}")
     for part_score in result.parts:
         verdict = part_score.verdict
@@ -95,21 +96,28 @@ def grade_submission(key: AnswerKey, paths: Paths, log: Log,
     return result
 
 
-def _lateness(rubric: Rubric, paths: Paths, log: Log, metadata: Mapping | None) -> Lateness:
+def _lateness(rubric: Rubric, paths: Paths, log: Log, metadata: Mapping | None,
+              known_due: KnownDue | None) -> Lateness:
     """The late policy on Gradescope's metadata; metadata that cannot be used costs no grades."""
     try:
         if metadata is None:
             metadata, note = read_metadata(paths.metadata)
             if note:
                 log(f"metadata: {note}")
-        return assess_lateness(rubric.late_policy, metadata)
+        lateness = assess_lateness(rubric.late_policy, metadata, known_due)
+        for note in lateness.staff_notes:
+            log(f"late policy: {note}")
+        if lateness.due:
+            log(f"due {lateness.due} ({lateness.due_source}, from {lateness.due_found_in}); "
+                f"submitted {lateness.submitted}")
+        return lateness
     except Exception:  # e.g. a date out of range: grade as if there were no metadata, and tell the staff
         log("metadata: could not be used, so no late penalty was applied:", traceback.format_exc())
         return assess_lateness(rubric.late_policy, None)
 
 
 def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key: AnswerKey | None = None,
-        *, time_limit: float | None = None, metadata: Mapping | None = None,
+        *, time_limit: float | None = None, metadata: Mapping | None = None, known_due: KnownDue | None = None,
         on_graded: Callable[[GradeResult], None] | None = None,
         key_loader: Callable[[Rubric], AnswerKey] = load_key) -> dict:
     """Load the rubric and key (unless given), grade, and write results.json whatever happens.
@@ -120,7 +128,8 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
 
     `time_limit` is in seconds, by default limits.MAX_SECONDS_PER_SUBMISSION.
     A class regrade gives `metadata` (Gradescope's, from its export) instead of
-    a file to write and read back, and takes the free-text answers from the
+    a file to write and read back, `known_due` when it found the student's due
+    date (the export has none), and takes the free-text answers from the
     grades handed to `on_graded` instead of reading every submission twice.
     Returns what was written; raises only if results.json cannot be written
     (the results are then in the staff log)."""
@@ -138,7 +147,7 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
                 rubric = key.rubric if key else load_rubric(rubric_path)
                 max_score, extra["rubric_sha256"] = rubric.total_points, rubric.sha256
                 key = key or key_loader(rubric)
-                result = grade_submission(key, paths, log, metadata)
+                result = grade_submission(key, paths, log, metadata, known_due)
                 if on_graded is not None:
                     on_graded(result)
             finally:

@@ -21,6 +21,7 @@ constructed and aliases not followed, so nothing in it can run or expand.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -34,7 +35,7 @@ import yaml
 
 from autograder.base import limits
 from autograder.base.text_enum import TextEnum
-from autograder.grading.late import read_metadata
+from autograder.grading.late import parse_moment, read_metadata
 from autograder.grading.submission import _EventParser  # the answer files' YAML event parser: libyaml's when there
 
 METADATA_YAML = "submission_metadata.yml"
@@ -222,24 +223,13 @@ def submitters_of(metadata: Mapping | None) -> tuple[Submitter, ...]:
                  for user in users if isinstance(user, dict))
 
 
-_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt ](\d{1,2}):(\d{2}:\d{2})(?:\.(\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?")
-
-
 def iso_timestamp(text: str) -> str:
     """Ruby's "2025-05-06 10:15:00.000000000 +08:00" -> "2025-05-06T10:15:00.000000+08:00", as the container gets it.
 
-    Text that is no timestamp is kept: the late policy then says the time is unknown."""
-    match = _TIMESTAMP.fullmatch(text.strip())
-    if not match:
-        return text
-    date, hour, rest, fraction, zone = match.groups()
-    if zone is None or zone == "Z":
-        zone = "+00:00"  # YAML reads a timestamp without a zone as UTC
-    elif len(zone) == 3:
-        zone += ":00"
-    elif ":" not in zone:
-        zone = f"{zone[:3]}:{zone[3:]}"
-    return f"{date}T{int(hour):02d}:{rest}.{(fraction or '0')[:6].ljust(6, '0')}{zone}"
+    A time without an offset is UTC, as YAML reads it. Text that is no
+    timestamp is kept: the late policy then says the time is unknown."""
+    moment = parse_moment(text, dt.timezone.utc)
+    return moment.isoformat(timespec="microseconds") if moment else text
 
 
 def _dates_as_iso(mapping: dict) -> dict:

@@ -32,7 +32,6 @@ from typing import Any, Mapping, Sequence
 from autograder.base.atomic import write_text_atomic
 from autograder.base.neutralise import html_text
 from autograder.grading.key import AnswerKey
-from autograder.grading.late import DueSource
 from autograder.grading.outcomes import Outcome
 from autograder.grading.results_json import WrittenPart
 from autograder.grading.rubric import Part, Rubric
@@ -134,7 +133,7 @@ def late_summary(rubric: Rubric, graded: ClassResults) -> LateSummary:
         factor = result.late_factor or "1"
         factors.append(Fraction(factor))
         days = result.days_late
-        extended = result.due_source == DueSource.EXTENSION
+        extended = result.due_source is not None and result.due_source.personal
         extensions += int(extended)
         late_extended += int(extended and days > 0)
         if days == 0:
