@@ -82,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     regrade.add_argument("--previous", metavar="OTHER_OUTDIR", help="an earlier regrade's OUTDIR: write changes.csv")
     regrade.add_argument("--force", action="store_true", help="replace an earlier regrade in OUTDIR")
     regrade.add_argument("-j", "--jobs", type=_positive_int, help="worker processes (default: the CPU count)")
+    regrade.add_argument("--extensions", metavar="CSV",
+                         help="students' own due dates: a CSV with a header row, an email or sid column and a due "
+                              "column (with the UTC offset, e.g. 2025-05-08T23:59:00+08:00); wins over the due dates "
+                              "recorded in the export's results")
     regrade.set_defaults(handler=_regrade)
 
     args = parser.parse_args(argv)
@@ -148,6 +152,7 @@ def _samples(args) -> int:
 
 
 def _regrade(args) -> int:
+    from autograder.regrade.extensions import ExtensionsError
     from autograder.regrade.gradescope_export import ExportError
     from autograder.regrade.job import Interrupted, OutdirError, regrade
 
@@ -155,11 +160,12 @@ def _regrade(args) -> int:
     if key is None:
         return 1
     try:
-        report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
+        report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs,
+                         extensions=args.extensions)
     except OutdirError as exc:
         _error(exc)
         return 2
-    except (ExportError, OSError) as exc:
+    except (ExportError, ExtensionsError, OSError) as exc:
         _error(exc)
         return 1
     except Interrupted as exc:

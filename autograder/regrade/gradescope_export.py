@@ -35,17 +35,22 @@ import yaml
 
 from autograder.base import limits
 from autograder.base.text_enum import TextEnum
-from autograder.grading.late import parse_moment, read_metadata
+from autograder.grading.late import DueSource, KnownDue, parse_moment, read_metadata
 from autograder.grading.submission import _EventParser  # the answer files' YAML event parser: libyaml's when there
 
 METADATA_YAML = "submission_metadata.yml"
 METADATA_JSON = "submission_metadata.json"
 _JUNK_FOLDERS = {"__macosx"}
-# The entry fields read from submission_metadata.yml: who submitted, when, and
-# any due dates (the assignment's, or a submitter's own: an extension) in the
-# container's submission_metadata.json shape. `:results:` and `:history:` can
-# be most of the file and are skipped unread.
-_ENTRY_FIELDS = {"submitters", "created_at", "assignment", "original_filename"}
+# What is read of an entry of submission_metadata.yml (None: the whole node; a
+# mapping: only the keys it names, in a list of each item): who submitted and
+# when, any due dates in the container's submission_metadata.json shape (no
+# real export has them), whether it is a PDF submission, and of the results
+# the autograder wrote (`:results:`, and each earlier submission's in
+# `:history:`) only the late details: the due date the container used. The
+# rest of those results is most of the file and is skipped unread.
+_LATE_DETAILS = {"extra_data": {"late": None}}
+_KEPT = {"submitters": None, "created_at": None, "assignment": None, "original_filename": None,
+         "results": _LATE_DETAILS, "history": {"created_at": None, "results": _LATE_DETAILS}}
 # A YAML 1.2 document end ("..." alone on its line, perhaps with a comment): PyYAML reads YAML 1.1, where
 # the next document must then start with "---", so the reader adds one.
 _DOCUMENT_END = re.compile(rb"\.\.\.[ \t]*(?:#[^\r\n]*)?\r?\n?")
@@ -77,6 +82,7 @@ class ExportedSubmission:
     metadata: Mapping | None = None       # submission_metadata.json's content, built from the export's YAML
     metadata_file: Path | None = None     # or the export's own submission_metadata.json
     problems: tuple[str, ...] = ()        # what the export could not give for this submission
+    recorded_due: KnownDue | None = None  # the due date the container used, recorded in the results it wrote
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,8 @@ def _gradescope_submissions(root: Path, refused: Mapping[str | None, list[str]]
             submissions.append(ExportedSubmission(name, root / name, (), problems=listed))
             continue
         metadata = container_metadata(entries[name])
-        submissions.append(ExportedSubmission(name, root / name, submitters_of(metadata), metadata, problems=listed))
+        submissions.append(ExportedSubmission(name, root / name, submitters_of(metadata), metadata, problems=listed,
+                                              recorded_due=recorded_due(entries[name])))
     return tuple(submissions), problems
 
 
@@ -213,6 +220,39 @@ def container_metadata(entry: Mapping) -> dict:
         users.append(user)
     metadata["users"] = users
     return metadata
+
+
+def recorded_due(entry: Mapping) -> KnownDue | None:
+    """The due date the container held this student to, from the results Gradescope kept in the export.
+
+    This submission's results first, else the newest earlier submission's in
+    `:history:` with one (a crash leaves none): an extension applies to all of a
+    student's submissions. Results written before due dates were recorded, or
+    by another autograder, have none."""
+    found = _due_in(entry.get("results"), "the export: the results the autograder wrote for this submission")
+    history = [earlier for earlier in entry.get("history") or () if isinstance(earlier, dict)]
+    history.sort(key=lambda earlier: parse_moment(earlier.get("created_at"), dt.timezone.utc) or _LONG_AGO, reverse=True)
+    for earlier in history:
+        if found is not None:
+            break
+        found = _due_in(earlier.get("results"), "the export: the results the autograder wrote for the earlier "
+                                                f"submission of {_text(earlier.get('created_at'))} (:history:)")
+    return found
+
+
+_LONG_AGO = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _due_in(results: Any, found_in: str) -> KnownDue | None:
+    late = results.get("extra_data") if isinstance(results, dict) else None
+    late = late.get("late") if isinstance(late, dict) else None
+    if not isinstance(late, dict):
+        return None
+    moment = parse_moment(late.get("due"))
+    source = late.get("due_source")
+    if moment is None or source not in tuple(DueSource):
+        return None
+    return KnownDue(moment, DueSource(source), found_in)
 
 
 def submitters_of(metadata: Mapping | None) -> tuple[Submitter, ...]:
@@ -341,16 +381,18 @@ def _entry(parser, budget: _Budget) -> dict:
         name = key.value.removeprefix(":") if isinstance(key, yaml.ScalarEvent) else None
         if name is None:
             _skip_rest(parser, key)
-        if name in _ENTRY_FIELDS:
-            entry[name] = _read_node(parser, budget, 0)
+        if name in _KEPT:
+            entry[name] = _read_node(parser, budget, 0, _KEPT[name])
         else:
             _skip_node(parser)
     parser.get_event()
     return entry
 
 
-def _read_node(parser, budget: _Budget, depth: int) -> Any:
-    """One node as str / list / dict (keys without their colon); tags ignored, aliases and excess read as None."""
+def _read_node(parser, budget: _Budget, depth: int, kept: Mapping | None = None) -> Any:
+    """One node as str / list / dict (keys without their colon); tags ignored, aliases and excess read as None.
+
+    `kept` names the keys of a mapping to read (and what of each); the others are skipped unread."""
     if depth > limits.MAX_TREE_DEPTH or not budget.spend():
         _skip_node(parser)
         return None
@@ -360,16 +402,20 @@ def _read_node(parser, budget: _Budget, depth: int) -> Any:
     if isinstance(event, yaml.SequenceStartEvent):
         items = []
         while not parser.check_event(yaml.SequenceEndEvent):
-            items.append(_read_node(parser, budget, depth + 1))
+            items.append(_read_node(parser, budget, depth + 1, kept))
         parser.get_event()
         return items
     if isinstance(event, yaml.MappingStartEvent):
         mapping = {}
         while not parser.check_event(yaml.MappingEndEvent):
             key = _read_node(parser, budget, depth + 1)
-            value = _read_node(parser, budget, depth + 1)
-            if isinstance(key, str):
-                mapping[key.removeprefix(":")] = value
+            name = key.removeprefix(":") if isinstance(key, str) else None
+            if kept is not None and name not in kept:
+                _skip_node(parser)
+                continue
+            value = _read_node(parser, budget, depth + 1, kept[name] if kept is not None else None)
+            if name is not None:
+                mapping[name] = value
         parser.get_event()
         return mapping
     return None  # an alias: never followed

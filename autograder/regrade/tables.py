@@ -97,6 +97,9 @@ def flag_text(flag: Flag, submission_id: str) -> str:
             return f"{flag.kind}: {flag.count} part{'s' if flag.count > 1 else ''}"
         case FlagKind.LATE:
             return f"late {flag.count} d, x{_fraction(flag.detail):g}"
+        case FlagKind.DUE_UNKNOWN:
+            return (f"{flag.kind}: late by the rubric's due date; neither the export's results nor --extensions "
+                    "give this student's own")
         case FlagKind.GROUP:
             return f"group of {flag.count}"
     raise AssertionError(flag.kind)
