@@ -24,6 +24,11 @@ MAX_MATRIX_ENTRIES = 400             # entries of one matrix (20 x 20)
 # a result saying what happened instead of a bare failure.
 MAX_SECONDS_PER_SUBMISSION = 60
 
+# What grading writes: results.json, in UTF-8. Gradescope documents no limit,
+# but shows every output in the student's browser; PrairieLearn caps results
+# at 100 KiB. Beyond this the longest texts are cut, saying so; scores stay.
+MAX_RESULTS_BYTES = 200 * 1024
+
 # A class export for `regrade` (Gradescope's "Export Submissions" zip or folder),
 # read like student input: a zip is checked against these before anything is
 # extracted, so no decompression bomb can fill the disk.

@@ -11,9 +11,10 @@ checks every sample against the runner itself. Its known pitfalls
 (gradescope.md §5) cannot arise: no unittest run, no setUpClass, subTest or
 skip, and the whole result is built in memory and written once, atomically.
 
-Visibility: parts are `after_due_date`; the 0-point "Submission check" is
-`visible`, so before the due date a student sees only how each answer was
-read. No test is ever `hidden` (that would hide every student's total).
+Visibility: parts are the rubric's `part_visibility` (`after_due_date` by
+default, `after_published` or `visible`); the 0-point "Submission check" is
+`visible`, so until then a student sees only how each answer was read. No
+test is ever `hidden` (that would hide every student's total).
 
 Format: every output is `text`, so nothing a student wrote is rendered
 (no HTML, no Markdown links or images). Each output is built as lines and
@@ -33,23 +34,32 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from autograder.answers.base import quote
+from autograder.base import limits
 from autograder.base.atomic import write_text_atomic
 from autograder.base.neutralise import gradescope_text
 from autograder.grading.late import DueSource
 from autograder.grading.outcomes import Failure, Outcome
+from autograder.grading.rubric import PartVisibility
 from autograder.grading.score import GradeResult, PartScore
 
-PART_VISIBILITY = "after_due_date"
+# When a student is told the parts' scores and feedback come: the last line of the Submission check.
+PARTS_SHOWN = {
+    PartVisibility.AFTER_DUE_DATE: "Scores and feedback per part are shown after the due date.",
+    PartVisibility.AFTER_PUBLISHED: "Scores and feedback per part are shown once the course staff publish the grades.",
+    PartVisibility.VISIBLE: "Scores and feedback per part are shown with each part.",
+}
 OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}
 
 
 def results_json(result: GradeResult) -> dict:
     """What JSONTestRunner(stdout_visibility="hidden", failure_prefix="") writes for these tests, post-processed."""
     started = time.time()
-    tests = [_part_test(part_score) for part_score in result.parts] + [_submission_check_test(result)]
+    tests = ([_part_test(part_score, result.rubric.part_visibility) for part_score in result.parts]
+             + [_submission_check_test(result)])
     data = {"tests": tests, "leaderboard": [], "stdout_visibility": "hidden",
             "execution_time": format(time.time() - started, "0.2f")}
     _post_process(data, result)
+    _bound_size(data)
     return data
 
 
@@ -75,6 +85,40 @@ def write_json(path: str | Path, data: dict) -> None:
     write_text_atomic(path, json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+def _bound_size(data: dict) -> None:
+    """Keep results.json under limits.MAX_RESULTS_BYTES: the longest texts are cut, each saying so.
+
+    Only texts are cut (every output, and each part's `read_as`), longest
+    first, all to one length that halves until the whole fits; extra_data.cut
+    names each. The scores, the tests and the late details are never touched."""
+    if _size(data) <= limits.MAX_RESULTS_BYTES:
+        return
+    texts = [(test, "output", f"test {test.get('number')} output") for test in data["tests"]]
+    texts += [(test["extra_data"], "read_as", f"test {test.get('number')} extra_data.read_as")
+              for test in data["tests"] if isinstance(test.get("extra_data"), dict)]
+    texts.append((data, "output", "output"))
+    texts = [(holder, key, label) for holder, key, label in texts if isinstance(holder.get(key), str)]
+    originals = {label: holder[key] for holder, key, label in texts}
+    cut: list[str] = []
+    data["extra_data"]["cut"] = cut
+    length = max(len(text) for text in originals.values())
+    while _size(data) > limits.MAX_RESULTS_BYTES and length > _SHORTEST_CUT:
+        length //= 2
+        for holder, key, label in texts:
+            original = originals[label]
+            if len(original) > length:
+                holder[key] = f"{original[:length]}\n[{len(original) - length} more characters cut: too long]"
+                if label not in cut:
+                    cut.append(label)
+
+
+_SHORTEST_CUT = 80  # characters a cut text keeps at least: one line
+
+
+def _size(data: dict) -> int:
+    return len(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+
+
 def _points(value: Fraction) -> float:
     return round(float(value), 4)
 
@@ -97,11 +141,11 @@ def _test(name: str, score: float | None, weight: float, printed: str, visibilit
     return test
 
 
-def _part_test(part_score: PartScore) -> dict:
+def _part_test(part_score: PartScore, visibility: PartVisibility) -> dict:
     part = part_score.part
     labels = (part.id.split(".")[0], "review") if part.review else (part.id.split(".")[0],)
     return _test(f"{part.number} {part.title}", _points(part_score.points), _points(part.points),
-                 _part_feedback(part_score), PART_VISIBILITY, part.number, labels)
+                 _part_feedback(part_score), visibility, part.number, labels)
 
 
 def _part_feedback(part_score: PartScore) -> str:
@@ -141,7 +185,7 @@ def _submission_check(result: GradeResult) -> str:
             lines.append("Keys not used by any question: " + ", ".join(quote(key, 60) for key in keys[:10])
                          + (f" and {len(keys) - 10} more" if len(keys) > 10 else ""))
     lines.extend(submission.notes)
-    lines.append("Scores and feedback per part are shown after the due date.")
+    lines.append(PARTS_SHOWN[result.rubric.part_visibility])
     return gradescope_text(lines)
 
 
