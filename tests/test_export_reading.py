@@ -104,3 +104,25 @@ def test_the_number_of_entries_is_bounded_before_they_are_all_read(tmp_path, mon
 
 def test_the_default_entry_bound_takes_a_large_class():
     assert 20_000 <= limits.MAX_EXPORT_METADATA_ENTRIES < 1_000_000
+
+
+@pytest.mark.parametrize("name, kept", [
+    ("s" * 255, True), ("s" * 256, False), ("é" * 127 + "s", True), ("é" * 128, False),
+], ids=["255 bytes", "256 bytes", "255 bytes in UTF-8", "256 bytes in UTF-8"])
+def test_a_names_length_is_bounded_in_bytes(tmp_path, name, kept):
+    read = read_export(export(tmp_path, entry(1) + entry(2).replace("submission_2:", f"{name}:"), (1,)),
+                       tmp_path / "unused")
+    assert (name in {s.submission_id for s in read.submissions}) is kept
+    assert len(read.problems) == (0 if kept else 1)
+
+
+@pytest.mark.parametrize("entries, refused", [(50, False), (51, True)])
+def test_the_entry_bound_at_its_boundary(tmp_path, monkeypatch, entries, refused):
+    monkeypatch.setattr(limits, "MAX_EXPORT_METADATA_ENTRIES", 50)
+    metadata = entry(1) + "".join(f"submission_{number}: {{}}\n" for number in range(2, entries + 1))
+    folder = export(tmp_path, metadata, (1,))
+    if refused:
+        with pytest.raises(ExportError):
+            read_export(folder, tmp_path / "unused")
+    else:
+        assert len(read_export(folder, tmp_path / "unused").submissions) == 50
