@@ -2,9 +2,23 @@
 
 Two layouts are read, zipped or not:
 
-- Gradescope's export: `submission_metadata.yml` (keyed by submission folder,
-  Ruby-style `:keys:` with `:submitters:`, `:created_at:` and more) beside one
-  folder of the student's files per submission.
+- Gradescope's export of a programming assignment. What a real one holds
+  (gradescope.md §6, checked on a whole export of 38 submissions): one
+  folder `assignment_<id>_export/` (some tools see it unwrapped) with a
+  folder per submission (`submission_217362225/`, files at any depth,
+  `.DS_Store` junk) and `submission_metadata.yml`, a YAML mapping keyed by
+  those folder names with Ruby-style `:keys:`. A real entry has exactly
+  `:submitters:` (`{:name:, :sid:, :email:}` each; `:sid:` quoted with
+  leading zeros, or null), `:created_at:` (UTC, nine fraction digits:
+  `2023-12-04 05:26:26.899837000 Z`), `:score:`, `:status:`, `:results:`
+  (the results.json the autograder wrote, plain keys, nulls empty) and
+  `:history:` (earlier submissions: `:submitters: []`, `:created_at:`,
+  `:score:`, `:status:`, `:results:`, `:id:`). No due date and no extension
+  appear anywhere: `recorded_due` finds the one the container used in the
+  results it wrote. Other tools report several YAML documents (`---`,
+  `...`) and PDF-type exports (`submission_123.pdf` keys with
+  `:original_filename:`); both are read, neither is relied on, and every
+  field beyond the names and the submitters is optional.
 - A plain folder of per-student folders, each holding the student's files, or
   laid out like /autograder (`submission/` and an optional
   `submission_metadata.json`), as `submissions_samples/` is.
@@ -15,8 +29,10 @@ with `..`, a symbolic link or a duplicate is never extracted, and one that
 cannot be decompressed is skipped: each is listed, against its submission
 when it has one. The YAML is read event by event, keeping only the fields
 the late policy and the tables need, as plain text: tags are not
-constructed and aliases not followed, so nothing in it can run or expand.
-
+constructed and aliases not followed, so nothing in it can run or expand;
+the number of entries, the values read from each and the length of a name
+are bounded (limits.py), and a name that cannot be a folder costs only its
+entry.
 """
 
 from __future__ import annotations

@@ -102,25 +102,20 @@ class RegradeReport:
         if failures:
             lines.append(f"{len(failures)} could not be read or graded, or came with a problem in the export; each has "
                          "valid results and its reason in the Flags column of grades.csv:")
-            lines.extend(f"  {_who(submission)}: {_reason(submission)}" for submission in failures[:LISTED])
-            lines.extend([f"  ... and {len(failures) - LISTED} more"] if len(failures) > LISTED else [])
+            lines.extend(_listed([f"{_who(submission)}: {_reason(submission)}" for submission in failures]))
         unknown = [submission for submission in self.graded
                    if any(flag.kind is FlagKind.DUE_UNKNOWN for flag in submission.flags)]
         if unknown:
             lines.append(f"{_count(len(unknown), 'submission')} late by the rubric's due date, with no due date of the "
                          "student's own in the export's results or --extensions (penalised by the rubric's date, "
                          f"flagged '{FlagKind.DUE_UNKNOWN}' in grades.csv): check them for extensions:")
-            lines.extend(f"  {_who(submission)}" for submission in unknown[:LISTED])
-            lines.extend([f"  ... and {len(unknown) - LISTED} more"] if len(unknown) > LISTED else [])
+            lines.extend(_listed([_who(submission) for submission in unknown]))
         if self.extension_problems:
             lines.append(f"{_count(len(self.extension_problems), 'row')} of the extensions list matched nobody:")
-            lines.extend(f"  {problem}" for problem in self.extension_problems[:LISTED])
-            lines.extend([f"  ... and {len(self.extension_problems) - LISTED} more"]
-                         if len(self.extension_problems) > LISTED else [])
+            lines.extend(_listed(self.extension_problems))
         if self.export.problems:
             lines.append(f"{_count(len(self.export.problems), 'problem')} with the export itself:")
-            lines.extend(f"  {problem}" for problem in self.export.problems[:LISTED])
-            lines.extend([f"  ... and {len(self.export.problems) - LISTED} more"] if len(self.export.problems) > LISTED else [])
+            lines.extend(_listed(self.export.problems))
         lines.append(f"Written to {self.outdir}:")
         lines.append(f"  grades.csv    {_count(self.rows['grades.csv'], 'row')}, one per submitter")
         lines.append(f"  review.csv    {_count(self.rows['review.csv'], 'group')} of free-text answers for a TA to read")
@@ -501,6 +496,11 @@ def flags_of(submission: ExportedSubmission, result: WrittenResult) -> tuple[Fla
     if len(submission.submitters) > 1:
         flags.append(Flag(FlagKind.GROUP, len(submission.submitters)))
     return tuple(flags)
+
+
+def _listed(items: Sequence[str]) -> list[str]:
+    """The first LISTED items, indented, and how many more there are."""
+    return [f"  {item}" for item in items[:LISTED]] + ([f"  ... and {len(items) - LISTED} more"] if len(items) > LISTED else [])
 
 
 def _count(number: int, noun: str) -> str:
