@@ -43,7 +43,7 @@ from autograder.grading.rubric import PartVisibility
 from autograder.grading.score import GradeResult, PartScore
 
 # When a student is told the parts' scores and feedback come: the last line of the Submission check.
-PARTS_SHOWN = {
+_PARTS_SHOWN = {
     PartVisibility.AFTER_DUE_DATE: "Scores and feedback per part are shown after the due date.",
     PartVisibility.AFTER_PUBLISHED: "Scores and feedback per part are shown once the course staff publish the grades.",
     PartVisibility.VISIBLE: "Scores and feedback per part are shown with each part.",
@@ -185,7 +185,7 @@ def _submission_check(result: GradeResult) -> str:
             lines.append("Keys not used by any question: " + ", ".join(quote(key, 60) for key in keys[:10])
                          + (f" and {len(keys) - 10} more" if len(keys) > 10 else ""))
     lines.extend(submission.notes)
-    lines.append(PARTS_SHOWN[result.rubric.part_visibility])
+    lines.append(_PARTS_SHOWN[result.rubric.part_visibility])
     return gradescope_text(lines)
 
 
@@ -260,7 +260,6 @@ class WrittenResult:
     late_factor: str | None        # as written, exact: "3/4"
     days_late: int
     submitted: str | None          # ISO 8601, when the submission time was known
-    due: str | None                # ISO 8601: the due date the submission was held to
     due_source: DueSource | None   # None when unknown, or a value this engine does not name
     rubric_sha256: str | None
     engine: str | None
@@ -287,7 +286,6 @@ class WrittenResult:
             late_factor=late.get("factor") if isinstance(late.get("factor"), str) else None,
             days_late=late.get("days_late") if isinstance(late.get("days_late"), int) else 0,
             submitted=late.get("submitted"),
-            due=_text(late.get("due")),
             due_source=_member(DueSource, late.get("due_source")),
             rubric_sha256=_text(extra.get("rubric_sha256")),
             engine=_text(extra.get("engine")),

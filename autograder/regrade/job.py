@@ -12,10 +12,15 @@ then graded one submission at a time in a pool of one, so a submission that
 kills its worker again is named, given valid results (0, "a problem on the
 course's side") and listed, and the batch goes on.
 
-OUTDIR holds regrade.json (which export, and whether the regrade finished),
-results/<submission>/ (results.json, and stdout, the staff log, when grading
-failed), grades.csv, review.csv, changes.csv, report.html and, for a zip,
-export/ (the export unzipped). An OUTDIR holding another or a finished
+Each submission is held to the due date the staff's --extensions list gives
+its student, else the one the container recorded in the results the export
+keeps (`known_due`); the export itself has none. A submission late by the
+rubric's date with neither is flagged.
+
+OUTDIR holds regrade.json (which export and extensions list, and whether
+the regrade finished), results/<submission>/ (results.json, and stdout, the
+staff log, when grading failed), grades.csv, review.csv, changes.csv,
+report.html and, for a zip, export/ (the export unzipped). An OUTDIR holding another or a finished
 regrade is never written over without --force.
 """
 
