@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     regrade.add_argument("--previous", metavar="OTHER_OUTDIR", help="an earlier regrade's OUTDIR: write changes.csv")
     regrade.add_argument("--force", action="store_true", help="replace an earlier regrade in OUTDIR")
     regrade.add_argument("-j", "--jobs", type=_positive_int, help="worker processes (default: the CPU count)")
+    regrade.add_argument("--extensions", metavar="CSV",
+                         help="students' own due dates: a CSV with a header row, an email or sid column and a due "
+                              "column (with the UTC offset, e.g. 2025-05-08T23:59:00+08:00); wins over the due dates "
+                              "recorded in the export's results")
     regrade.set_defaults(handler=_regrade)
 
     return parser
@@ -132,7 +136,7 @@ def _load(rubric_path: str):
     try:
         return cached_or_compiled(load_rubric(rubric_path))
     except (RubricError, CompileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return None
 
 
@@ -152,7 +156,7 @@ def _reported(job, *errors: type[Exception]) -> int:
     try:
         report = job()
     except errors as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     print(report.summary())
     return report.exit_code
@@ -199,7 +203,7 @@ def _samples(args) -> int:
         if args.accept is not None:
             samples = chosen_samples(samples, args.accept)
     except NoSamples as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     if args.accept is not None:
         report = accept_samples(key, samples)
@@ -211,6 +215,7 @@ def _samples(args) -> int:
 
 
 def _regrade(args) -> int:
+    from autograder.regrade.extensions import ExtensionsError
     from autograder.regrade.gradescope_export import ExportError
     from autograder.regrade.job import Interrupted, OutdirError, regrade
 
@@ -218,12 +223,13 @@ def _regrade(args) -> int:
     if key is None:
         return 1
     try:
-        report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
+        report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs,
+                         extensions=args.extensions)
     except OutdirError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
-    except (ExportError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ExportError, ExtensionsError, OSError) as exc:
+        _error(exc)
         return 1
     except Interrupted as exc:
         print(f"interrupted: {exc.done} of {exc.total} submissions graded and kept in {args.outdir}; "
@@ -234,6 +240,13 @@ def _regrade(args) -> int:
         return 130
     print(report.summary())
     return report.exit_code
+
+
+def _error(problem: Exception) -> None:
+    """An error message on stderr; it can quote an export's or a rubric's text, so each line is neutralised."""
+    from autograder.base.neutralise import terminal
+
+    print("\n".join(terminal(line) for line in f"error: {problem}".splitlines()), file=sys.stderr)
 
 
 def _positive_int(text: str) -> int:
@@ -258,7 +271,7 @@ def _build(args) -> int:
     try:
         report = build(args.rubric, args.out_dir, args.samples, args.jobs, progress)
     except (BuildError, RubricError, CompileError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -294,7 +307,7 @@ def _template(args) -> int:
     try:
         text = answers_template(load_rubric(args.rubric))
     except RubricError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 1
     if not args.output:
         sys.stdout.write(text)

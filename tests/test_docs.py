@@ -50,8 +50,8 @@ def test_the_limits_table_lists_every_limit_with_its_value():
     names = {name for name in vars(limits) if name.startswith("MAX_")}
     assert set(rows) == names
     for name, default in rows.items():
-        number, unit = re.match(r"([\d_]+)\s*(KB|KiB|MiB|GiB)?", default).groups()
-        assert int(number) * UNITS.get(unit, 1) == getattr(limits, name), (name, default)
+        number, unit = re.match(r"(\d[\d,]*)\s*(KB|KiB|MiB|GiB)?", default).groups()
+        assert int(number.replace(",", "")) * UNITS.get(unit, 1) == getattr(limits, name), (name, default)
 
 
 def test_every_public_name_has_a_docstring():

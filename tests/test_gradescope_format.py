@@ -29,7 +29,7 @@ def _case(name: str, body, decorators) -> unittest.TestCase:
     return type("GeneratedTest", (unittest.TestCase,), {"test_it": body})("test_it")
 
 
-def _part_case(part_score) -> unittest.TestCase:
+def _part_case(part_score, part_visibility: str) -> unittest.TestCase:
     part, feedback, points = part_score.part, gradescope._part_feedback(part_score), gradescope._points(part_score.points)
 
     def test_part(self, set_score=None):
@@ -39,12 +39,12 @@ def _part_case(part_score) -> unittest.TestCase:
     labels = (part.id.split(".")[0], "review") if part.review else (part.id.split(".")[0],)
     return _case(f"{part.number} {part.title}", test_part, (
         partial_credit(gradescope._points(part.points)), number(part.number),
-        visibility(gradescope.PART_VISIBILITY), tags(*labels)))
+        visibility(part_visibility), tags(*labels)))
 
 
 def runner_results(result) -> dict:
     """The runner's JSON for a test per part and the Submission check, with the same post-processing."""
-    cases = [_part_case(part_score) for part_score in result.parts]
+    cases = [_part_case(part_score, str(result.rubric.part_visibility)) for part_score in result.parts]
     check = gradescope._submission_check(result)
 
     def test_submission_check(self):

@@ -27,7 +27,8 @@ def verdicts(tmp_path, text: str) -> dict:
     ("8x64x64", "16x60x60", "16x31x31", [("correct", None), ("mistake", "pad0"), ("correct", None)]),
     ("8x66x66", "16x64x64", "16x32x32", [("wrong", None), ("ecf", None), ("ecf", None)]),
     ("8x64x64", "16x64x64", "16x32x32", [("correct", None), ("mistake", "same_padding"), ("ecf", None)]),
-    ("8x62x62", "60x60", "16x30x30", [("mistake", "pad0"), ("mistake", "missing_channels"), ("wrong", None)]),
+    # "60x60" is credited as 16 x 60 x 60 without its channels; the pool follows that (tests/test_ecf_credited_reading.py).
+    ("8x62x62", "60x60", "16x30x30", [("mistake", "pad0"), ("mistake", "missing_channels"), ("ecf", None)]),
     ("8x62x62", "16x60x60", "8x31x31", [("mistake", "pad0"), ("ecf", None), ("mistake", "pooled_layer1")]),
 ])
 def test_error_carried_forward_chain(tmp_path, layer1, layer2, pool, expected):

@@ -5,6 +5,12 @@ fixed order (correct, error carried forward, the declared mistakes in rubric
 order, each also relative to the student's own earlier answers), every
 reading that fits is kept in the trace, and the one with the most credit
 wins; on a tie the earlier one does.
+
+What a later part carries forward from an earlier one is the value the
+earlier answer was credited as, not the answer as written: an answer
+credited as another way of writing a value (a transform such as
+channels_last) stands for that value, so its literal numbers never credit
+a later part.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ class Verdict:
     feedback: str                # what the student reads
     read_as: str | None          # how the answer was read, as shown to the student
     tried: tuple[str, ...] = ()  # every reading that fitted, e.g. ("ecf", "pad0")
+    credited_as: Any = None      # the value the answer counts as for the parts that use it; None if unread
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,42 @@ class _Candidate:
     credit: Fraction
     mistake: str | None
     feedback: str
+    credited_as: Any
 
 
 def judge_all(key: AnswerKey, parsed: ParsedSubmission) -> tuple[Verdict, ...]:
-    """Every part's verdict, in the key's order; later parts see the earlier answers for ECF."""
+    """Every part's verdict, in the key's order.
+
+    A part is judged after the parts it uses, on the values their answers were credited as."""
     answers = {reading.part_id: reading.value for reading in parsed.readings if reading.read}
-    return tuple(judge(part_key, parsed.reading(part_key.part.id), answers, key) for part_key in key.parts)
+    verdicts: dict[str, Verdict] = {}
+    for part_key in _dependencies_first(key.parts):
+        verdict = judge(part_key, parsed.reading(part_key.part.id), answers, key)
+        verdicts[verdict.part_id] = verdict
+        if verdict.outcome.answered:
+            answers[verdict.part_id] = verdict.credited_as
+    return tuple(verdicts[part_key.part.id] for part_key in key.parts)
+
+
+def _dependencies_first(parts: tuple[PartKey, ...]) -> list[PartKey]:
+    """The parts in key order, except that each comes after the parts its formulas use (the compiler refuses cycles)."""
+    by_id = {part_key.part.id: part_key for part_key in parts}
+    ordered: list[PartKey] = []
+    placed: set[str] = set()
+
+    def place(part_key: PartKey, path: frozenset[str]) -> None:
+        part_id = part_key.part.id
+        if part_id in placed or part_id in path:
+            return
+        for used in sorted(part_key.references()):
+            if used in by_id:
+                place(by_id[used], path | {part_id})
+        placed.add(part_id)
+        ordered.append(part_key)
+
+    for part_key in parts:
+        place(part_key, frozenset())
+    return ordered
 
 
 def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: AnswerKey) -> Verdict:
@@ -54,21 +91,21 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
     read_as = answer_type.show(value)
     candidates: list[_Candidate] = []
     if answer_type.same(value, part_key.correct):
-        candidates.append(_Candidate(Outcome.CORRECT, Fraction(1), None, "Correct."))
+        candidates.append(_Candidate(Outcome.CORRECT, Fraction(1), None, "Correct.", value))
     ecf_value = carried_forward(part_key.ecf, answers, answer_type)
     if ecf_value is not None and answer_type.same(value, ecf_value):
-        candidates.append(_Candidate(Outcome.ECF, Fraction(1), None, _ecf_feedback(part_key.ecf, answers, key)))
+        candidates.append(_Candidate(Outcome.ECF, Fraction(1), None, _ecf_feedback(part_key.ecf, answers, key), value))
     for mistake_key in part_key.mistakes:
-        credit = mistake_key.credit_for(answer_type, value, part_key.correct, ecf_value, answers)
-        if credit is not None:
+        fit = mistake_key.fit(answer_type, value, part_key.correct, ecf_value, answers)
+        if fit is not None:
             mistake = mistake_key.mistake
-            candidates.append(_Candidate(Outcome.MISTAKE, credit, mistake.id, mistake.feedback))
+            candidates.append(_Candidate(Outcome.MISTAKE, fit.credit, mistake.id, mistake.feedback, fit.credited_as))
     if not candidates:
         feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback)))
-        return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as)
+        return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as, credited_as=value)
     best = max(candidates, key=lambda candidate: candidate.credit)  # max keeps the first of equals
     tried = tuple(candidate.mistake or candidate.outcome.value for candidate in candidates)
-    return Verdict(part.id, best.outcome, best.credit, best.mistake, best.feedback, read_as, tried)
+    return Verdict(part.id, best.outcome, best.credit, best.mistake, best.feedback, read_as, tried, best.credited_as)
 
 
 def _ecf_feedback(formula: Formula, answers: Mapping[str, Any], key: AnswerKey) -> str:

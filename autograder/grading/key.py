@@ -82,32 +82,55 @@ class MistakeKey:
                         answers: Mapping[str, Any] | None = None) -> Iterator[Any]:
         """The answers this mistake stands for: on the key and, given the student's
         earlier answers (and the value they carry forward to), relative to those."""
+        return (expected for expected, _ in self._readings(answer_type, correct, ecf_value, answers))
+
+    def _readings(self, answer_type: AnswerType, correct: Any, ecf_value: Any,
+                  answers: Mapping[str, Any] | None) -> Iterator[tuple[Any, Any]]:
+        """(an answer this mistake stands for, the value a student writing it is credited as).
+
+        A transform is another way of writing a value (channels last), so its
+        answer is credited as the value it was made from; any other mistake is
+        a value computed differently, credited as itself."""
         match self.mistake.reproduction:
             case Transform(name):
                 transform = answer_type.transforms[name]
                 for base in (correct, ecf_value):
                     reading = transform(base) if base is not None else None
                     if reading is not None:
-                        yield reading
+                        yield reading, base
             case NearMiss():
-                return  # compared by a count, not with values: see credit_for
+                return  # compared by a count, not with values: see fit
             case SolverVariants() | LiteralValue():
-                yield from self.values
+                for value in self.values:
+                    yield value, value
                 for relative in self.formulas:
                     reading = carried_forward(relative, answers or {}, answer_type)
                     if reading is not None:
-                        yield reading
+                        yield reading, reading
 
-    def credit_for(self, answer_type: AnswerType, value: Any, correct: Any, ecf_value: Any,
-                   answers: Mapping[str, Any]) -> Fraction | None:
-        """The credit this mistake gives the student's value, or None when the value is not this mistake."""
+    def fit(self, answer_type: AnswerType, value: Any, correct: Any, ecf_value: Any,
+            answers: Mapping[str, Any]) -> Fit | None:
+        """How this mistake accounts for the student's value, or None when the value is not this mistake."""
         if isinstance(self.mistake.reproduction, NearMiss):
             near_miss = self.mistake.reproduction
             count = answer_type.near_misses[near_miss.name](value, correct)
-            return near_miss.credit_by_count.get(count) if count else None
-        if any(answer_type.same(value, expected) for expected in self.expected_values(answer_type, correct, ecf_value, answers)):
-            return self.mistake.credit
+            credit = near_miss.credit_by_count.get(count) if count else None
+            return Fit(credit, value) if credit is not None else None
+        for expected, credited_as in self._readings(answer_type, correct, ecf_value, answers):
+            if answer_type.same(value, expected):
+                return Fit(self.mistake.credit, credited_as)
         return None
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A mistake that accounts for a student's answer: the credit it gives, and the value the answer counts as.
+
+    Later parts carry forward `credited_as`, not the answer as written: `64x64x8`
+    credited as channels_last stands for 8 x 64 x 64, whose channels are 8."""
+
+    credit: Fraction
+    credited_as: Any
 
 
 def carried_forward(relative: Formula | None, answers: Mapping[str, Any], answer_type: AnswerType) -> Any | None:
@@ -131,6 +154,11 @@ class PartKey:
     correct: Any
     ecf: Formula | None
     mistakes: tuple[MistakeKey, ...]
+
+    def references(self) -> frozenset[str]:
+        """The parts whose answers this part's formulas are evaluated on."""
+        formulas = [self.ecf, *(relative for mistake in self.mistakes for relative in mistake.formulas)]
+        return frozenset(part_id for relative in formulas if relative is not None for part_id, _ in relative.refs)
 
 
 @dataclass(frozen=True)

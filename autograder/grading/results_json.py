@@ -11,20 +11,22 @@ checks every sample against the runner itself. Its known pitfalls
 (gradescope.md §5) cannot arise: no unittest run, no setUpClass, subTest or
 skip, and the whole result is built in memory and written once, atomically.
 
-Visibility: parts are `after_due_date`; the 0-point "Submission check" is
-`visible`, so before the due date a student sees only how each answer was
-read. No test is ever `hidden` (that would hide every student's total).
+Visibility: parts are the rubric's `part_visibility` (`after_due_date` by
+default, `after_published` or `visible`); the 0-point "Submission check" is
+`visible`, so until then a student sees only how each answer was read. No
+test is ever `hidden` (that would hide every student's total).
 
 Format: every output is `text`, so nothing a student wrote is rendered
-(no HTML, no Markdown links or images); what would still mislead as plain
-text (control characters, bidirectional overrides that reorder the line, a
-lone surrogate that is no character) is shown as a visible \\uXXXX escape.
+(no HTML, no Markdown links or images). Each output is built as lines and
+goes through `neutralise.gradescope_text`: what would still mislead as plain
+text (control characters, a line break inside a file name that would add a
+fake line, bidirectional overrides that reorder the line, a lone surrogate
+that is no character) is shown as a visible \\uXXXX escape.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,22 +34,32 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from autograder.answers.base import quote
+from autograder.base import limits
 from autograder.base.atomic import write_text_atomic
+from autograder.base.neutralise import gradescope_text
+from autograder.grading.late import DueSource
 from autograder.grading.outcomes import Failure, Outcome
+from autograder.grading.rubric import PartVisibility
 from autograder.grading.score import GradeResult, PartScore
 
-PART_VISIBILITY = "after_due_date"
+# When a student is told the parts' scores and feedback come: the last line of the Submission check.
+_PARTS_SHOWN = {
+    PartVisibility.AFTER_DUE_DATE: "Scores and feedback per part are shown after the due date.",
+    PartVisibility.AFTER_PUBLISHED: "Scores and feedback per part are shown once the course staff publish the grades.",
+    PartVisibility.VISIBLE: "Scores and feedback per part are shown with each part.",
+}
 OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def results_json(result: GradeResult) -> dict:
     """What JSONTestRunner(stdout_visibility="hidden", failure_prefix="") writes for these tests, post-processed."""
     started = time.time()
-    tests = [_part_test(part_score) for part_score in result.parts] + [_submission_check_test(result)]
+    tests = ([_part_test(part_score, result.rubric.part_visibility) for part_score in result.parts]
+             + [_submission_check_test(result)])
     data = {"tests": tests, "leaderboard": [], "stdout_visibility": "hidden",
             "execution_time": format(time.time() - started, "0.2f")}
     _post_process(data, result)
+    _bound_size(data)
     return data
 
 
@@ -55,7 +67,7 @@ def crash_json(message: str, failure: Failure, max_score: Fraction | None, extra
     """What the student sees when grading could not run at all: 0, and a message they can act on.
 
     `extra` (the engine, the rubric's hash when known) goes to extra_data with the failure as "error"."""
-    message = _visible(message)
+    message = gradescope_text([message])
     extra = {**extra, "error": failure}
     test = {"name": "Autograder error", "score": 0.0, "status": "failed", "visibility": "visible", "output": message}
     if max_score is not None:
@@ -71,6 +83,40 @@ def write_json(path: str | Path, data: dict) -> None:
     # One line: json's C encoder serves only unindented output, and indenting in
     # Python was a quarter of the time a regrade spends per submission.
     write_text_atomic(path, json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def _bound_size(data: dict) -> None:
+    """Keep results.json under limits.MAX_RESULTS_BYTES: the longest texts are cut, each saying so.
+
+    Only texts are cut (every output, and each part's `read_as`), longest
+    first, all to one length that halves until the whole fits; extra_data.cut
+    names each. The scores, the tests and the late details are never touched."""
+    if _size(data) <= limits.MAX_RESULTS_BYTES:
+        return
+    texts = [(test, "output", f"test {test.get('number')} output") for test in data["tests"]]
+    texts += [(test["extra_data"], "read_as", f"test {test.get('number')} extra_data.read_as")
+              for test in data["tests"] if isinstance(test.get("extra_data"), dict)]
+    texts.append((data, "output", "output"))
+    texts = [(holder, key, label) for holder, key, label in texts if isinstance(holder.get(key), str)]
+    originals = {label: holder[key] for holder, key, label in texts}
+    cut: list[str] = []
+    data["extra_data"]["cut"] = cut
+    length = max(len(text) for text in originals.values())
+    while _size(data) > limits.MAX_RESULTS_BYTES and length > _SHORTEST_CUT:
+        length //= 2
+        for holder, key, label in texts:
+            original = originals[label]
+            if len(original) > length:
+                holder[key] = f"{original[:length]}\n[{len(original) - length} more characters cut: too long]"
+                if label not in cut:
+                    cut.append(label)
+
+
+_SHORTEST_CUT = 80  # characters a cut text keeps at least: one line
+
+
+def _size(data: dict) -> int:
+    return len(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 def _points(value: Fraction) -> float:
@@ -95,11 +141,11 @@ def _test(name: str, score: float | None, weight: float, printed: str, visibilit
     return test
 
 
-def _part_test(part_score: PartScore) -> dict:
+def _part_test(part_score: PartScore, visibility: PartVisibility) -> dict:
     part = part_score.part
     labels = (part.id.split(".")[0], "review") if part.review else (part.id.split(".")[0],)
     return _test(f"{part.number} {part.title}", _points(part_score.points), _points(part.points),
-                 _part_feedback(part_score), PART_VISIBILITY, part.number, labels)
+                 _part_feedback(part_score), visibility, part.number, labels)
 
 
 def _part_feedback(part_score: PartScore) -> str:
@@ -115,12 +161,7 @@ def _part_feedback(part_score: PartScore) -> str:
     lines.append(f"Points: {_points(part_score.points):g} of {_points(part.points):g}.")
     if part.review:
         lines.append("A TA reviews every answer to this part.")
-    return _visible("\n".join(lines))
-
-
-def _visible(text: str) -> str:
-    """Text for the `text` output format: characters that would not show as themselves, escaped."""
-    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return gradescope_text(lines)
 
 
 def _submission_check_test(result: GradeResult) -> dict:
@@ -146,8 +187,8 @@ def _submission_check(result: GradeResult) -> str:
             lines.append("Keys not used by any question: " + ", ".join(quote(key, 60) for key in keys[:10])
                          + (f" and {len(keys) - 10} more" if len(keys) > 10 else ""))
     lines.extend(submission.notes)
-    lines.append("Scores and feedback per part are shown after the due date.")
-    return _visible("\n".join(lines))
+    lines.append(_PARTS_SHOWN[result.rubric.part_visibility])
+    return gradescope_text(lines)
 
 
 def _post_process(data: dict, result: GradeResult) -> None:
@@ -172,7 +213,7 @@ def _post_process(data: dict, result: GradeResult) -> None:
     summary = lateness.message
     if result.submission.problem:
         summary = " ".join(filter(None, (result.submission.problem, summary)))
-    data["output"] = _visible(summary)
+    data["output"] = gradescope_text([summary])
     data.update(OUTPUT_FORMATS)
     data["extra_data"] = {
         "rubric": result.rubric.name,
@@ -180,12 +221,18 @@ def _post_process(data: dict, result: GradeResult) -> None:
         "engine": result.engine,
         "answer_file": result.submission.file,
         "score_before_late_policy": _points(result.earned),
+        # The due date used and whose it is (late.py: the staff's list or a recorded one in a regrade, the
+        # student's own on Gradescope, Gradescope's assignment's, else the rubric's), where it was read,
+        # and the rubric's and Gradescope's late due date beside it, so that any factor can be checked.
         "late": {
             "factor": str(lateness.factor),
             "days_late": lateness.days_late,
             "submitted": lateness.submitted,
             "due": lateness.due,
             "due_source": lateness.due_source,
+            "due_found_in": lateness.due_found_in,
+            "rubric_due": lateness.rubric_due,
+            "late_due": lateness.late_due,
         },
     }
     del data["leaderboard"]
@@ -215,7 +262,7 @@ class WrittenResult:
     late_factor: str | None        # as written, exact: "3/4"
     days_late: int
     submitted: str | None          # ISO 8601, when the submission time was known
-    due_source: str | None
+    due_source: DueSource | None   # None when unknown, or a value this engine does not name
     rubric_sha256: str | None
     engine: str | None
     failure: Failure | None        # why grading could not run; None when it did
@@ -242,7 +289,7 @@ class WrittenResult:
             late_factor=late.get("factor") if isinstance(late.get("factor"), str) else None,
             days_late=late.get("days_late") if isinstance(late.get("days_late"), int) else 0,
             submitted=late.get("submitted"),
-            due_source=late.get("due_source"),
+            due_source=_member(DueSource, late.get("due_source")),
             rubric_sha256=_text(extra.get("rubric_sha256")),
             engine=_text(extra.get("engine")),
             # An error this engine does not name is still an error.

@@ -20,6 +20,7 @@ from typing import Any, Mapping, Union
 
 from autograder.answers import ANSWER_TYPES
 from autograder.answers.base import AnswerType, BadOptions
+from autograder.base.text_enum import TextEnum
 from autograder.grading.outcomes import Outcome
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
@@ -185,6 +186,15 @@ class LatePolicy:
     refused_feedback: str
 
 
+class PartVisibility(TextEnum):
+    """When students see each part's points and feedback (Gradescope's test visibility; never `hidden`,
+    which would hide every student's total)."""
+
+    AFTER_DUE_DATE = "after_due_date"      # after the (late) due date
+    AFTER_PUBLISHED = "after_published"    # once the staff publish grades
+    VISIBLE = "visible"                    # as soon as it is graded
+
+
 @dataclass(frozen=True)
 class Rubric:
     """A whole rubric, validated: its parts in order, parameters, late policy and the file's SHA-256."""
@@ -198,6 +208,7 @@ class Rubric:
     parts: tuple[Part, ...]
     late_policy: LatePolicy | None
     sha256: str
+    part_visibility: PartVisibility = PartVisibility.AFTER_DUE_DATE
 
     def part(self, part_id: str) -> Part:
         """The part with this id."""
@@ -345,6 +356,8 @@ class _Loader:
             parts=tuple(parts),
             late_policy=late_policy,
             sha256=sha256,
+            part_visibility=self.attempt(self.part_visibility, top.get("part_visibility", PartVisibility.AFTER_DUE_DATE))
+            or PartVisibility.AFTER_DUE_DATE,
         )
 
     def without_cycles(self, parts: list[Part]) -> list[Part]:
@@ -367,6 +380,12 @@ class _Loader:
                                "computed: use a parameter ($name) or an earlier part's answer instead")
         self.rejected.update(in_cycle)
         return [part for part in parts if part.id not in in_cycle]
+
+    def part_visibility(self, value: Any) -> PartVisibility:
+        if value not in tuple(PartVisibility):
+            raise self.fail(("part_visibility",), f"part_visibility must be one of {', '.join(PartVisibility)}, got "
+                                                  f"{value!r} (never hidden: that would hide every student's total)")
+        return PartVisibility(value)
 
     def check_givens(self, parts: list[Part]) -> None:
         """An example's `given:` answers must name other parts of this rubric."""

@@ -32,15 +32,16 @@ import traceback
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Mapping, TextIO
+from typing import Callable, Mapping, Protocol, TextIO
 
 from autograder.base import limits
 from autograder.base.fingerprint import engine_fingerprint
+from autograder.base.neutralise import terminal
 from autograder.grading.results_json import crash_json, results_json, write_json
 from autograder.grading.judge import judge_all
 from autograder.grading.key import AnswerKey, KeyUnavailable, load_key
 from autograder.grading.outcomes import Failure
-from autograder.grading.late import Lateness, assess_lateness, read_metadata
+from autograder.grading.late import KnownDue, Lateness, assess_lateness, read_metadata
 from autograder.grading.readings import parse_submission
 from autograder.grading.rubric import Rubric, RubricError, load_rubric
 from autograder.grading.score import GradeResult, score
@@ -53,6 +54,12 @@ TIME_LIMIT_ERROR = ("Grading was stopped: it took longer than {seconds:g} second
                     f"This is a problem on the course's side, not in your answers. {_SAVED}")
 TERMINATED_ERROR = ("Grading was stopped before it finished because the autograder was shut down, "
                     f"not because of your answers. {_SAVED}")
+
+
+class Log(Protocol):
+    """The staff log: one line, and optional detail (a traceback, the results) below it."""
+
+    def __call__(self, line: str, detail: str = "") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -70,16 +77,17 @@ class Paths:
         return cls(root / "submission", root / "submission_metadata.json", root / "results" / "results.json")
 
 
-def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None],
-                     metadata: Mapping | None = None) -> GradeResult:
+def grade_submission(key: AnswerKey, paths: Paths, log: Log,
+                     metadata: Mapping | None = None, known_due: KnownDue | None = None) -> GradeResult:
     """Grade with a compiled key; raises only on engine bugs (callers write crash results).
 
-    `metadata` is Gradescope's submission metadata when the caller holds it; else paths.metadata is read."""
+    `metadata` is Gradescope's submission metadata when the caller holds it; else paths.metadata is read.
+    `known_due` is a due date the caller found for the submission (a regrade's), which the late policy uses."""
     rubric = key.rubric
     submission = read_submission(paths.submission, rubric.answer_file)
     parsed = parse_submission(submission, rubric)
     verdicts = judge_all(key, parsed)
-    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata))
+    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata, known_due))
     log(f"answer file: {submission.file or '-'}; {submission.problem or 'read'}")
     for part_score in result.parts:
         verdict = part_score.verdict
@@ -89,21 +97,28 @@ def grade_submission(key: AnswerKey, paths: Paths, log: Callable[[str], None],
     return result
 
 
-def _lateness(rubric: Rubric, paths: Paths, log: Callable[[str], None], metadata: Mapping | None) -> Lateness:
+def _lateness(rubric: Rubric, paths: Paths, log: Log, metadata: Mapping | None,
+              known_due: KnownDue | None) -> Lateness:
     """The late policy on Gradescope's metadata; metadata that cannot be used costs no grades."""
     try:
         if metadata is None:
             metadata, note = read_metadata(paths.metadata)
             if note:
                 log(f"metadata: {note}")
-        return assess_lateness(rubric.late_policy, metadata)
+        lateness = assess_lateness(rubric.late_policy, metadata, known_due)
+        for note in lateness.staff_notes:
+            log(f"late policy: {note}")
+        if lateness.due:
+            log(f"due {lateness.due} ({lateness.due_source}, from {lateness.due_found_in}); "
+                f"submitted {lateness.submitted}")
+        return lateness
     except Exception:  # e.g. a date out of range: grade as if there were no metadata, and tell the staff
-        log("metadata: could not be used, so no late penalty was applied:\n" + traceback.format_exc())
+        log("metadata: could not be used, so no late penalty was applied:", traceback.format_exc())
         return assess_lateness(rubric.late_policy, None)
 
 
 def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key: AnswerKey | None = None,
-        *, time_limit: float | None = None, metadata: Mapping | None = None,
+        *, time_limit: float | None = None, metadata: Mapping | None = None, known_due: KnownDue | None = None,
         on_graded: Callable[[GradeResult], None] | None = None,
         key_loader: Callable[[Rubric], AnswerKey] = load_key) -> dict:
     """Load the rubric and key (unless given), grade, and write results.json whatever happens.
@@ -114,13 +129,15 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
 
     `time_limit` is in seconds, by default limits.MAX_SECONDS_PER_SUBMISSION.
     A class regrade gives `metadata` (Gradescope's, from its export) instead of
-    a file to write and read back, and takes the free-text answers from the
+    a file to write and read back, `known_due` when it found the student's due
+    date (the export has none), and takes the free-text answers from the
     grades handed to `on_graded` instead of reading every submission twice.
     Returns what was written; raises only if results.json cannot be written
     (the results are then in the staff log)."""
-    def log(line: str) -> None:
-        # The staff log must take any text, even a name that is not UTF-8.
-        print(line.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream, flush=True)
+    def log(line: str, detail: str = "") -> None:
+        # Staff read the log in a terminal or on Gradescope's page: a line a file name or an answer could
+        # split, colour or reorder would mislead them. Each line is neutralised, detail (a traceback) line by line.
+        print("\n".join(terminal(text) for text in (line, *detail.splitlines())), file=stream, flush=True)
 
     seconds = limits.MAX_SECONDS_PER_SUBMISSION if time_limit is None else time_limit
     max_score: Fraction | None = None
@@ -131,7 +148,7 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
                 rubric = key.rubric if key else load_rubric(rubric_path)
                 max_score, extra["rubric_sha256"] = rubric.total_points, rubric.sha256
                 key = key or key_loader(rubric)
-                result = grade_submission(key, paths, log, metadata)
+                result = grade_submission(key, paths, log, metadata, known_due)
                 if on_graded is not None:
                     on_graded(result)
             finally:
@@ -140,22 +157,22 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
         except GradingInterrupted as stop:
             where = "".join(traceback.format_tb(stop.__traceback__))
             if stop.signal_number == signal.SIGTERM:
-                log(f"SIGTERM while grading: wrote results saying grading was stopped, then exiting. It was at:\n{where}")
+                log("SIGTERM while grading: wrote results saying grading was stopped, then exiting. It was at:", where)
                 data = crash_json(TERMINATED_ERROR, Failure.TERMINATED, max_score, extra)
             else:
                 log(f"TIME LIMIT: grading stopped after {seconds:g} s (limits.MAX_SECONDS_PER_SUBMISSION). "
-                    f"It was at:\n{where}")
+                    "It was at:", where)
                 data = crash_json(TIME_LIMIT_ERROR.format(seconds=seconds), Failure.TIME_LIMIT, max_score, extra)
         except (RubricError, KeyUnavailable) as exc:
-            log(f"RUBRIC ERROR (fix the rubric, then rerun the autograder): {exc}")
+            log("RUBRIC ERROR (fix the rubric, then rerun the autograder):", str(exc))
             data = crash_json(STAFF_ERROR, Failure.RUBRIC, max_score, extra)
         except Exception:  # an engine bug must still leave the student a valid result
-            log("ENGINE ERROR while grading:\n" + traceback.format_exc())
+            log("ENGINE ERROR while grading:", traceback.format_exc())
             data = crash_json(STAFF_ERROR, Failure.ENGINE, max_score, extra)
         try:
             write_json(paths.results, data)
         except OSError as exc:
-            log(f"COULD NOT WRITE {paths.results}: {exc}\nThe results, so that they are not lost:\n"
+            log(f"COULD NOT WRITE {paths.results}: {exc}", "The results, so that they are not lost:\n"
                 + json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
             raise
         log(f"wrote {paths.results}")

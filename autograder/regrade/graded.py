@@ -25,6 +25,7 @@ class FlagKind(TextEnum):
     UNREADABLE = "unreadable"        # some parts could not be read
     MISSING = "missing"              # some parts are missing
     LATE = "late"
+    DUE_UNKNOWN = "due date unknown"  # late by the rubric's due date; the regrade found no date of the student's own
     GROUP = "group"                  # a group submission: every member gets its row
 
     @property

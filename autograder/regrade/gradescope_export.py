@@ -2,9 +2,23 @@
 
 Two layouts are read, zipped or not:
 
-- Gradescope's export: `submission_metadata.yml` (keyed by submission folder,
-  Ruby-style `:keys:` with `:submitters:`, `:created_at:` and more) beside one
-  folder of the student's files per submission.
+- Gradescope's export of a programming assignment. What a real one holds
+  (gradescope.md §6, checked on a whole export of 38 submissions): one
+  folder `assignment_<id>_export/` (some tools see it unwrapped) with a
+  folder per submission (`submission_217362225/`, files at any depth,
+  `.DS_Store` junk) and `submission_metadata.yml`, a YAML mapping keyed by
+  those folder names with Ruby-style `:keys:`. A real entry has exactly
+  `:submitters:` (`{:name:, :sid:, :email:}` each; `:sid:` quoted with
+  leading zeros, or null), `:created_at:` (UTC, nine fraction digits:
+  `2023-12-04 05:26:26.899837000 Z`), `:score:`, `:status:`, `:results:`
+  (the results.json the autograder wrote, plain keys, nulls empty) and
+  `:history:` (earlier submissions: `:submitters: []`, `:created_at:`,
+  `:score:`, `:status:`, `:results:`, `:id:`). No due date and no extension
+  appear anywhere: `recorded_due` finds the one the container used in the
+  results it wrote. Other tools report several YAML documents (`---`,
+  `...`) and PDF-type exports (`submission_123.pdf` keys with
+  `:original_filename:`); both are read, neither is relied on, and every
+  field beyond the names and the submitters is optional.
 - A plain folder of per-student folders, each holding the student's files, or
   laid out like /autograder (`submission/` and an optional
   `submission_metadata.json`), as `submissions_samples/` is.
@@ -15,12 +29,15 @@ with `..`, a symbolic link or a duplicate is never extracted, and one that
 cannot be decompressed is skipped: each is listed, against its submission
 when it has one. The YAML is read event by event, keeping only the fields
 the late policy and the tables need, as plain text: tags are not
-constructed and aliases not followed, so nothing in it can run or expand.
-
+constructed and aliases not followed, so nothing in it can run or expand;
+the number of entries, the values read from each and the length of a name
+are bounded (limits.py), and a name that cannot be a folder costs only its
+entry.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -34,17 +51,25 @@ import yaml
 
 from autograder.base import limits
 from autograder.base.text_enum import TextEnum
-from autograder.grading.late import read_metadata
+from autograder.grading.late import DueSource, KnownDue, parse_moment, read_metadata
 from autograder.grading.submission import _EventParser  # the answer files' YAML event parser: libyaml's when there
 
 METADATA_YAML = "submission_metadata.yml"
 METADATA_JSON = "submission_metadata.json"
 _JUNK_FOLDERS = {"__macosx"}
-# The entry fields read from submission_metadata.yml: who submitted, when, and
-# any due dates (the assignment's, or a submitter's own: an extension) in the
-# container's submission_metadata.json shape. `:results:` and `:history:` can
-# be most of the file and are skipped unread.
-_ENTRY_FIELDS = {"submitters", "created_at", "assignment"}
+# What is read of an entry of submission_metadata.yml (None: the whole node; a
+# mapping: only the keys it names, in a list of each item): who submitted and
+# when, any due dates in the container's submission_metadata.json shape (no
+# real export has them), whether it is a PDF submission, and of the results
+# the autograder wrote (`:results:`, and each earlier submission's in
+# `:history:`) only the late details: the due date the container used. The
+# rest of those results is most of the file and is skipped unread.
+_LATE_DETAILS = {"extra_data": {"late": None}}
+_KEPT = {"submitters": None, "created_at": None, "assignment": None, "original_filename": None,
+         "results": _LATE_DETAILS, "history": {"created_at": None, "results": _LATE_DETAILS}}
+# A YAML 1.2 document end ("..." alone on its line, perhaps with a comment): PyYAML reads YAML 1.1, where
+# the next document must then start with "---", so the reader adds one.
+_DOCUMENT_END = re.compile(rb"\.\.\.[ \t]*(?:#[^\r\n]*)?\r?\n?")
 
 
 class Layout(TextEnum):
@@ -77,6 +102,7 @@ class ExportedSubmission:
     metadata: Mapping | None = None       # submission_metadata.json's content, built from the export's YAML
     metadata_file: Path | None = None     # or the export's own submission_metadata.json
     problems: tuple[str, ...] = ()        # what the export could not give for this submission
+    recorded_due: KnownDue | None = None  # the due date the container used, recorded in the results it wrote
 
 
 @dataclass(frozen=True)
@@ -148,8 +174,12 @@ def _gradescope_submissions(root: Path, refused: Mapping[str | None, list[str]]
                             ) -> tuple[tuple[ExportedSubmission, ...], list[str]]:
     entries, notes = _read_metadata_yaml(root / METADATA_YAML)
     on_disk = {folder.name for folder in _submission_folders(root)}
-    submissions, problems = [], []
-    for name in sorted(set(entries) | on_disk):
+    documents = sorted(name for name, entry in entries.items() if _is_document(root, name, entry))
+    problems = [_documents_problem(documents)] if documents else []
+    if documents and not on_disk:
+        raise ExportError(f"{root}: {problems[0]}")
+    submissions = []
+    for name in sorted(set(entries).difference(documents) | on_disk):
         if not _is_folder_name(name):  # only the YAML can name such a folder, and it must not become a path
             problems.append(f"{METADATA_YAML}: {name!r} cannot be a submission folder's name; not graded")
             continue
@@ -159,7 +189,8 @@ def _gradescope_submissions(root: Path, refused: Mapping[str | None, list[str]]
             submissions.append(ExportedSubmission(name, root / name, (), problems=listed))
             continue
         metadata = container_metadata(entries[name])
-        submissions.append(ExportedSubmission(name, root / name, submitters_of(metadata), metadata, problems=listed))
+        submissions.append(ExportedSubmission(name, root / name, submitters_of(metadata), metadata, problems=listed,
+                                              recorded_due=recorded_due(entries[name])))
     return tuple(submissions), problems
 
 
@@ -176,7 +207,20 @@ def _plain_submission(folder: Path, problems: Sequence[str]) -> ExportedSubmissi
 
 
 def _is_folder_name(name: str) -> bool:
-    return bool(name) and name not in (".", "..") and not name.startswith(".") and not set(name) & {"/", "\\", "\0"}
+    return (bool(name) and name not in (".", "..") and not name.startswith(".") and not set(name) & {"/", "\\", "\0"}
+            and len(name.encode("utf-8", "surrogateescape")) <= limits.MAX_EXPORT_NAME_BYTES)
+
+
+def _is_document(root: Path, name: str, entry: Mapping) -> bool:
+    """Whether an entry is a PDF or online assignment's submission: a document, not a folder of answer files."""
+    return "original_filename" in entry or (_is_folder_name(name) and (root / name).is_file())
+
+
+def _documents_problem(names: Sequence[str]) -> str:
+    example = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+    return (f"{METADATA_YAML} lists the submissions of a PDF or online assignment ({example}: a document, with "
+            ":original_filename:), not folders of answer files; these are not graded. Export the programming "
+            "assignment to which students uploaded their answer file instead")
 
 
 # ---------------------------------------------------------------- submission_metadata.yml
@@ -200,6 +244,39 @@ def container_metadata(entry: Mapping) -> dict:
     return metadata
 
 
+def recorded_due(entry: Mapping) -> KnownDue | None:
+    """The due date the container held this student to, from the results Gradescope kept in the export.
+
+    This submission's results first, else the newest earlier submission's in
+    `:history:` with one (a crash leaves none): an extension applies to all of a
+    student's submissions. Results written before due dates were recorded, or
+    by another autograder, have none."""
+    found = _due_in(entry.get("results"), "the export: the results the autograder wrote for this submission")
+    history = [earlier for earlier in entry.get("history") or () if isinstance(earlier, dict)]
+    history.sort(key=lambda earlier: parse_moment(earlier.get("created_at"), dt.timezone.utc) or _LONG_AGO, reverse=True)
+    for earlier in history:
+        if found is not None:
+            break
+        found = _due_in(earlier.get("results"), "the export: the results the autograder wrote for the earlier "
+                                                f"submission of {_text(earlier.get('created_at'))} (:history:)")
+    return found
+
+
+_LONG_AGO = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _due_in(results: Any, found_in: str) -> KnownDue | None:
+    late = results.get("extra_data") if isinstance(results, dict) else None
+    late = late.get("late") if isinstance(late, dict) else None
+    if not isinstance(late, dict):
+        return None
+    moment = parse_moment(late.get("due"))
+    source = late.get("due_source")
+    if moment is None or source not in tuple(DueSource):
+        return None
+    return KnownDue(moment, DueSource(source), found_in)
+
+
 def submitters_of(metadata: Mapping | None) -> tuple[Submitter, ...]:
     """The submitters listed in submission_metadata.json's `users`."""
     users = metadata.get("users") if isinstance(metadata, dict) else None
@@ -209,24 +286,13 @@ def submitters_of(metadata: Mapping | None) -> tuple[Submitter, ...]:
                  for user in users if isinstance(user, dict))
 
 
-_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt ](\d{1,2}):(\d{2}:\d{2})(?:\.(\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?")
-
-
 def iso_timestamp(text: str) -> str:
     """Ruby's "2025-05-06 10:15:00.000000000 +08:00" -> "2025-05-06T10:15:00.000000+08:00", as the container gets it.
 
-    Text that is no timestamp is kept: the late policy then says the time is unknown."""
-    match = _TIMESTAMP.fullmatch(text.strip())
-    if not match:
-        return text
-    date, hour, rest, fraction, zone = match.groups()
-    if zone is None or zone == "Z":
-        zone = "+00:00"  # YAML reads a timestamp without a zone as UTC
-    elif len(zone) == 3:
-        zone += ":00"
-    elif ":" not in zone:
-        zone = f"{zone[:3]}:{zone[3:]}"
-    return f"{date}T{int(hour):02d}:{rest}.{(fraction or '0')[:6].ljust(6, '0')}{zone}"
+    A time without an offset is UTC, as YAML reads it. Text that is no
+    timestamp is kept: the late policy then says the time is unknown."""
+    moment = parse_moment(text, dt.timezone.utc)
+    return moment.isoformat(timespec="microseconds") if moment else text
 
 
 def _dates_as_iso(mapping: dict) -> dict:
@@ -245,7 +311,7 @@ def _read_metadata_yaml(path: Path) -> tuple[dict[str, dict], dict[str, list[str
         raise ExportError(f"{path}: {size} bytes, more than the {limits.MAX_EXPORT_METADATA_BYTES} a "
                           f"{METADATA_YAML} may have")
     with open(path, "rb") as stream:
-        parser = _EventParser(stream)
+        parser = _EventParser(_ExplicitDocuments(stream))
         try:
             return _metadata_entries(parser)
         except yaml.YAMLError as exc:
@@ -254,28 +320,66 @@ def _read_metadata_yaml(path: Path) -> tuple[dict[str, dict], dict[str, list[str
             parser.dispose()
 
 
+class _ExplicitDocuments:
+    """A binary stream read line by line, with "---" added after each "..." so that a bare document may follow.
+
+    Every document of the file is then one PyYAML reads; an empty one (two
+    markers in a row, or one at the end) is skipped by the reader."""
+
+    def __init__(self, stream):
+        self.lines = iter(stream)
+        self.pending = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.pending) < size:
+            line = next(self.lines, None)
+            if line is None:
+                break
+            self.pending += line
+            if _DOCUMENT_END.fullmatch(line):
+                self.pending += b"\n---\n" if not line.endswith(b"\n") else b"---\n"
+        taken = bytes(self.pending if size < 0 else self.pending[:size])
+        del self.pending[:len(taken)]
+        return taken
+
+
 def _metadata_entries(parser) -> tuple[dict[str, dict], dict[str, list[str]]]:
-    parser.get_event()  # StreamStart
-    if parser.check_event(yaml.StreamEndEvent):
-        return {}, {}
-    parser.get_event()  # DocumentStart
-    if not parser.check_event(yaml.MappingStartEvent):
-        raise ExportError(f"{METADATA_YAML} is not a mapping of submission folders to their details")
-    parser.get_event()
+    """Every document's entries; a document that is empty is skipped, one that is no mapping refused."""
     entries: dict[str, dict] = {}
     notes: dict[str, list[str]] = {}
+    parser.get_event()  # StreamStart
+    while not parser.check_event(yaml.StreamEndEvent):
+        parser.get_event()  # DocumentStart
+        if parser.check_event(yaml.MappingStartEvent):
+            parser.get_event()
+            _document_entries(parser, entries, notes)
+            parser.get_event()  # MappingEnd
+        else:
+            empty = parser.get_event()
+            if not (isinstance(empty, yaml.ScalarEvent) and empty.value == "" and empty.tag is None):
+                raise ExportError(f"{METADATA_YAML} is not a mapping of submission folders to their details "
+                                  f"(a document starts with something else on line {empty.start_mark.line + 1})")
+        parser.get_event()  # DocumentEnd
+    return entries, notes
+
+
+def _document_entries(parser, entries: dict[str, dict], notes: dict[str, list[str]]) -> None:
     while not parser.check_event(yaml.MappingEndEvent):
         key = parser.get_event()
         if not isinstance(key, yaml.ScalarEvent):
             _skip_rest(parser, key)
             _skip_node(parser)
             continue
+        if key.value not in entries and len(entries) >= limits.MAX_EXPORT_METADATA_ENTRIES:
+            raise ExportError(f"{METADATA_YAML} lists more than {limits.MAX_EXPORT_METADATA_ENTRIES} submissions, "
+                              "more than an export may have (limits.MAX_EXPORT_METADATA_ENTRIES)")
         budget = _Budget(limits.MAX_EXPORT_METADATA_VALUES)
+        if key.value in entries:
+            notes.setdefault(key.value, []).append(f"{METADATA_YAML}: listed twice; the later entry was used")
         entries[key.value] = _entry(parser, budget)
         if budget.exceeded:
             notes.setdefault(key.value, []).append(
                 f"{METADATA_YAML}: more than {limits.MAX_EXPORT_METADATA_VALUES} values in this entry; the rest was not read")
-    return entries, notes
 
 
 @dataclass
@@ -300,16 +404,18 @@ def _entry(parser, budget: _Budget) -> dict:
         name = key.value.removeprefix(":") if isinstance(key, yaml.ScalarEvent) else None
         if name is None:
             _skip_rest(parser, key)
-        if name in _ENTRY_FIELDS:
-            entry[name] = _read_node(parser, budget, 0)
+        if name in _KEPT:
+            entry[name] = _read_node(parser, budget, 0, _KEPT[name])
         else:
             _skip_node(parser)
     parser.get_event()
     return entry
 
 
-def _read_node(parser, budget: _Budget, depth: int) -> Any:
-    """One node as str / list / dict (keys without their colon); tags ignored, aliases and excess read as None."""
+def _read_node(parser, budget: _Budget, depth: int, kept: Mapping | None = None) -> Any:
+    """One node as str / list / dict (keys without their colon); tags ignored, aliases and excess read as None.
+
+    `kept` names the keys of a mapping to read (and what of each); the others are skipped unread."""
     if depth > limits.MAX_TREE_DEPTH or not budget.spend():
         _skip_node(parser)
         return None
@@ -319,16 +425,20 @@ def _read_node(parser, budget: _Budget, depth: int) -> Any:
     if isinstance(event, yaml.SequenceStartEvent):
         items = []
         while not parser.check_event(yaml.SequenceEndEvent):
-            items.append(_read_node(parser, budget, depth + 1))
+            items.append(_read_node(parser, budget, depth + 1, kept))
         parser.get_event()
         return items
     if isinstance(event, yaml.MappingStartEvent):
         mapping = {}
         while not parser.check_event(yaml.MappingEndEvent):
             key = _read_node(parser, budget, depth + 1)
-            value = _read_node(parser, budget, depth + 1)
-            if isinstance(key, str):
-                mapping[key.removeprefix(":")] = value
+            name = key.removeprefix(":") if isinstance(key, str) else None
+            if kept is not None and name not in kept:
+                _skip_node(parser)
+                continue
+            value = _read_node(parser, budget, depth + 1, kept[name] if kept is not None else None)
+            if name is not None:
+                mapping[name] = value
         parser.get_event()
         return mapping
     return None  # an alias: never followed

@@ -12,10 +12,15 @@ then graded one submission at a time in a pool of one, so a submission that
 kills its worker again is named, given valid results (0, "a problem on the
 course's side") and listed, and the batch goes on.
 
-OUTDIR holds regrade.json (which export, and whether the regrade finished),
-results/<submission>/ (results.json, and stdout, the staff log, when grading
-failed), grades.csv, review.csv, changes.csv, report.html and, for a zip,
-export/ (the export unzipped). An OUTDIR holding another or a finished
+Each submission is held to the due date the staff's --extensions list gives
+its student, else the one the container recorded in the results the export
+keeps (`known_due`); the export itself has none. A submission late by the
+rubric's date with neither is flagged.
+
+OUTDIR holds regrade.json (which export and extensions list, and whether
+the regrade finished), results/<submission>/ (results.json, and stdout, the
+staff log, when grading failed), grades.csv, review.csv, changes.csv,
+report.html and, for a zip, export/ (the export unzipped). An OUTDIR holding another or a finished
 regrade is never written over without --force.
 """
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import io
 import json
 import multiprocessing
@@ -39,14 +45,17 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence, TextIO
 
 from autograder.base.atomic import write_text_atomic
+from autograder.base.neutralise import terminal
 from autograder.base.text_enum import TextEnum
 from autograder.grading.key import AnswerKey
+from autograder.grading.late import DueSource, KnownDue
 from autograder.grading.outcomes import Failure, Outcome
 from autograder.grading.readings import ParsedSubmission, parse_submission
 from autograder.grading.results_json import WrittenResult, crash_json, write_json
 from autograder.grading.rubric import Rubric
 from autograder.grading.run import STAFF_ERROR, Paths, run
 from autograder.grading.submission import read_submission
+from autograder.regrade.extensions import Extensions, read_extensions
 from autograder.regrade.gradescope_export import METADATA_JSON, Export, ExportedSubmission, read_export
 from autograder.regrade.graded import Flag, FlagKind, GradedSubmission
 from autograder.regrade.tables import RESULTS, flag_text, read_results, write_changes, write_grades, write_review
@@ -83,6 +92,7 @@ class RegradeReport:
     jobs: int
     seconds: float
     rows: Mapping[str, int]        # file name -> rows (grades.csv), groups (review.csv), changed parts (changes.csv)
+    extension_problems: tuple[str, ...] = ()  # rows of --extensions that name no submitter
 
     exit_code = 0  # the batch ran, even with submissions that could not be graded: they are listed
 
@@ -101,12 +111,20 @@ class RegradeReport:
         if failures:
             lines.append(f"{len(failures)} could not be read or graded, or came with a problem in the export; each has "
                          "valid results and its reason in the Flags column of grades.csv:")
-            lines.extend(f"  {_who(submission)}: {_reason(submission)}" for submission in failures[:LISTED])
-            lines.extend([f"  ... and {len(failures) - LISTED} more"] if len(failures) > LISTED else [])
+            lines.extend(_listed([f"{_who(submission)}: {_reason(submission)}" for submission in failures]))
+        unknown = [submission for submission in self.graded
+                   if any(flag.kind is FlagKind.DUE_UNKNOWN for flag in submission.flags)]
+        if unknown:
+            lines.append(f"{_count(len(unknown), 'submission')} late by the rubric's due date, with no due date of the "
+                         "student's own in the export's results or --extensions (penalised by the rubric's date, "
+                         f"flagged '{FlagKind.DUE_UNKNOWN}' in grades.csv): check them for extensions:")
+            lines.extend(_listed([_who(submission) for submission in unknown]))
+        if self.extension_problems:
+            lines.append(f"{_count(len(self.extension_problems), 'row')} of the extensions list matched nobody:")
+            lines.extend(_listed(self.extension_problems))
         if self.export.problems:
             lines.append(f"{_count(len(self.export.problems), 'problem')} with the export itself:")
-            lines.extend(f"  {problem}" for problem in self.export.problems[:LISTED])
-            lines.extend([f"  ... and {len(self.export.problems) - LISTED} more"] if len(self.export.problems) > LISTED else [])
+            lines.extend(_listed(self.export.problems))
         lines.append(f"Written to {self.outdir}:")
         lines.append(f"  grades.csv    {_count(self.rows['grades.csv'], 'row')}, one per submitter")
         lines.append(f"  review.csv    {_count(self.rows['review.csv'], 'group')} of free-text answers for a TA to read")
@@ -115,19 +133,25 @@ class RegradeReport:
                          "score changed")
         lines.append("  report.html")
         lines.append(f"  {RESULTS}/<submission>/results.json, as the container writes it")
-        return "\n".join(lines)
+        # Names, ids and the export's file names reach the staff's terminal: no escape sequence, line break or
+        # bidirectional override in them may act there.
+        return "\n".join(terminal(line) for line in lines)
 
 
 def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous: str | Path | None = None,
-            force: bool = False, jobs: int | None = None, progress: TextIO | None = None) -> RegradeReport:
+            force: bool = False, jobs: int | None = None, progress: TextIO | None = None,
+            extensions: str | Path | None = None) -> RegradeReport:
     """Regrade every submission of `export` into `outdir` and write the tables and the report.
 
-    Raises OutdirError (outdir or previous unusable: a usage error),
-    ExportError (the export cannot be read), Interrupted (Ctrl-C: what was
-    graded is kept, and the same call resumes)."""
+    `extensions` is the staff's list of students' own due dates (extensions.py).
+    Raises ExtensionsError (the list is wrong), OutdirError (outdir or previous
+    unusable: a usage error), ExportError (the export cannot be read),
+    Interrupted (Ctrl-C: what was graded is kept, and the same call resumes)."""
     started = time.perf_counter()
     export, outdir = Path(export), Path(outdir)
-    claim = _claim(outdir, export, force)
+    due_dates = read_extensions(extensions) if extensions is not None else None
+    inputs = {"export": str(export.resolve()), "extensions": _digest(due_dates)}
+    claim = _claim(outdir, export, inputs, force)
     if previous is not None:
         previous = Path(previous)
         if not (previous / RESULTS).is_dir() or previous.resolve() == outdir.resolve():
@@ -139,8 +163,8 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = jobs or _cpu_count()
     exported = read_export(export, unzipped)
-    _write_state(outdir, export, key, "running")
-    tasks = [_task(submission, outdir, reuse=claim is Claim.RESUME) for submission in exported.submissions]
+    _write_state(outdir, inputs, key, "running")
+    tasks = [_task(submission, outdir, claim is Claim.RESUME, due_dates) for submission in exported.submissions]
     bar = _Progress(len(tasks), sys.stderr if progress is None else progress)
     try:
         outcomes = _grade_all(key, tasks, jobs, bar.advance)
@@ -163,9 +187,19 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
         write_report(key, graded, outdir / "report.html")
     finally:
         gc.unfreeze()
-    _write_state(outdir, export, key, "finished")
+    _write_state(outdir, inputs, key, "finished")
     reused = sum(outcome.reused for outcome in outcomes.values())
-    return RegradeReport(key, outdir, exported, graded, reused, jobs, time.perf_counter() - started, rows)
+    unmatched = tuple(due_dates.unmatched(person for submission in exported.submissions
+                                          for person in submission.submitters)) if due_dates else ()
+    return RegradeReport(key, outdir, exported, graded, reused, jobs, time.perf_counter() - started, rows, unmatched)
+
+
+def _digest(due_dates: Extensions | None) -> str | None:
+    """What a resumed regrade must have been given too: the extensions list's rows (None without one)."""
+    if due_dates is None:
+        return None
+    rows = sorted((row.email, row.sid, row.due.isoformat()) for row in due_dates.rows)
+    return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------- OUTDIR
@@ -178,7 +212,7 @@ class Claim(TextEnum):
     REPLACE = "replace"      # --force over an earlier regrade (or a folder holding other files)
 
 
-def _claim(outdir: Path, export: Path, force: bool) -> Claim:
+def _claim(outdir: Path, export: Path, inputs: Mapping[str, str | None], force: bool) -> Claim:
     if outdir.exists() and not outdir.is_dir():
         raise OutdirError(f"{outdir} is a file, not a folder")
     if export.is_dir() and outdir.resolve().is_relative_to(export.resolve()):
@@ -192,8 +226,12 @@ def _claim(outdir: Path, export: Path, force: bool) -> Claim:
             raise OutdirError(f"{outdir} is not empty and holds no regrade; give a new or empty folder, "
                               "or --force to write into it")
         return Claim.REPLACE if force else Claim.FRESH
-    if state.get("status") == "running" and state.get("export") == str(export.resolve()) and not force:
+    same_inputs = all(state.get(name) == value for name, value in inputs.items())
+    if state.get("status") == "running" and same_inputs and not force:
         return Claim.RESUME
+    if state.get("status") == "running" and state.get("export") == inputs["export"] and not force:
+        raise OutdirError(f"{outdir} holds an unfinished regrade of this export with another extensions list; "
+                          "give the same --extensions to resume it, or --force to start again")
     if not force:
         what = "a finished" if state.get("status") == "finished" else "an unfinished"
         raise OutdirError(f"{outdir} already holds {what} regrade of {state.get('export', 'another export')}; "
@@ -211,8 +249,8 @@ def _read_state(outdir: Path) -> dict | None:
     return state if isinstance(state, dict) else {}
 
 
-def _write_state(outdir: Path, export: Path, key: AnswerKey, status: str) -> None:
-    state = {"export": str(export.resolve()), "rubric": str(key.rubric.path), "rubric_sha256": key.rubric.sha256,
+def _write_state(outdir: Path, inputs: Mapping[str, str | None], key: AnswerKey, status: str) -> None:
+    state = {**inputs, "rubric": str(key.rubric.path), "rubric_sha256": key.rubric.sha256,
              "engine": key.engine, "status": status}
     write_text_atomic(outdir / STATE_FILE, json.dumps(state, indent=2) + "\n")
 
@@ -239,6 +277,7 @@ class _Task:
     metadata: Mapping | None        # submission_metadata.json's content, from the export's YAML
     metadata_file: Path | None      # or the export's own submission_metadata.json
     reuse: bool                     # an unfinished regrade of this export: keep what it finished
+    known_due: KnownDue | None      # the student's due date, when the regrade found it (the export has none)
 
 
 @dataclass(frozen=True)
@@ -249,9 +288,17 @@ class _Graded:
     reused: bool
 
 
-def _task(submission: ExportedSubmission, outdir: Path, reuse: bool) -> _Task:
+def _task(submission: ExportedSubmission, outdir: Path, reuse: bool, due_dates: Extensions | None) -> _Task:
     return _Task(submission.submission_id, submission.files, outdir / RESULTS / submission.submission_id,
-                 submission.metadata, submission.metadata_file, reuse)
+                 submission.metadata, submission.metadata_file, reuse, known_due(submission, due_dates))
+
+
+def known_due(submission: ExportedSubmission, due_dates: Extensions | None) -> KnownDue | None:
+    """The due date the regrade holds a submission to, when it knows one: the staff's list, else the one the
+    container recorded, if it was Gradescope's (a rubric's due date recorded earlier gives way to the rubric's now)."""
+    listed = due_dates.due_of(submission.submitters) if due_dates else None
+    recorded = submission.recorded_due
+    return listed or (recorded if recorded is not None and recorded.source is not DueSource.RUBRIC else None)
 
 
 _KEY: AnswerKey | None = None
@@ -291,7 +338,8 @@ def _grade_task(task: _Task) -> _Graded:
     metadata_path = task.metadata_file or task.results_dir / METADATA_JSON
     log, graded = io.StringIO(), []
     result = WrittenResult.from_json(run(key.rubric.path, Paths(task.files, metadata_path, results_path), stream=log,
-                                         key=key, metadata=task.metadata, on_graded=graded.append))
+                                         key=key, metadata=task.metadata, known_due=task.known_due,
+                                         on_graded=graded.append))
     if result.failure is not None:
         write_text_atomic(task.results_dir / "stdout", log.getvalue())
     return _Graded(task.submission_id, result, _free_texts(graded[0].parsed) if graded else {}, False)
@@ -452,9 +500,16 @@ def flags_of(submission: ExportedSubmission, result: WrittenResult) -> tuple[Fla
             flags.extend(Flag(kind, count) for kind, count in unread.items())
         if result.days_late:
             flags.append(Flag(FlagKind.LATE, result.days_late, result.late_factor or "1"))
+        if result.days_late and result.due_source is DueSource.RUBRIC and submission.recorded_due is None:
+            flags.append(Flag(FlagKind.DUE_UNKNOWN))
     if len(submission.submitters) > 1:
         flags.append(Flag(FlagKind.GROUP, len(submission.submitters)))
     return tuple(flags)
+
+
+def _listed(items: Sequence[str]) -> list[str]:
+    """The first LISTED items, indented, and how many more there are."""
+    return [f"  {item}" for item in items[:LISTED]] + ([f"  ... and {len(items) - LISTED} more"] if len(items) > LISTED else [])
 
 
 def _count(number: int, noun: str) -> str:

@@ -9,15 +9,16 @@ mistake entry to paste where a variation of the solver call reproduces one)
 and, apart from all grades, groups of submissions sharing rare wrong answers.
 
 Everything is read from the results.json written for each submission, so
-the page describes exactly what students were given. Students' names appear
-only in that last section. matplotlib and the solvers (sympy) are imported
+the page describes exactly what students were given; every text in it goes
+through `neutralise.html_text`, so a bidirectional override or a control
+character in a name, an SID or an answer shows as \\uXXXX instead of
+reordering the row. Students' names appear only in that last section. matplotlib and the solvers (sympy) are imported
 here only, never on the grading path. Everything is sorted, so two runs can be diffed.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import itertools
 import statistics
@@ -29,8 +30,8 @@ from typing import Any, Mapping, Sequence
 
 
 from autograder.base.atomic import write_text_atomic
+from autograder.base.neutralise import html_text
 from autograder.grading.key import AnswerKey
-from autograder.grading.late import DueSource
 from autograder.grading.outcomes import Outcome
 from autograder.grading.results_json import WrittenPart
 from autograder.grading.rubric import Part, Rubric
@@ -139,7 +140,7 @@ def late_summary(rubric: Rubric, graded: ClassResults) -> LateSummary:
         factor = result.late_factor or "1"
         factors.append(Fraction(factor))
         days = result.days_late
-        extended = result.due_source == DueSource.EXTENSION
+        extended = result.due_source is not None and result.due_source.personal
         extensions += int(extended)
         late_extended += int(extended and days > 0)
         if days == 0:
@@ -271,7 +272,7 @@ class _Html(str):
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, _Html) else html.escape(str(value))
+    return value if isinstance(value, _Html) else html_text(value)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> _Html:

@@ -2,9 +2,11 @@
 
 Written for spreadsheets and for Gradescope's score import: UTF-8, one
 header row, numbers as plain decimals (points before the late policy per
-part, the late factor, the total after it), text as it is, except that a
-cell starting like a formula (= + - @) gets a leading ' so that no
-spreadsheet runs what a student typed. Every row names the rubric hash and
+part, the late factor, the total after it), text through
+`neutralise.csv_cell`: a cell starting like a formula (= + - @) gets a
+leading ' so that no spreadsheet runs what a student typed, and control
+characters and bidirectional overrides (which would reorder a name and an
+SID on the screen) show as \\uXXXX. Every row names the rubric hash and
 the engine its results.json was graded with. Each file is written whole and
 then moved into place, so a reader never sees half of one.
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from autograder.base.atomic import write_text_atomic
+from autograder.base.neutralise import csv_cell
 from autograder.grading.results_json import WrittenPart, WrittenResult
 from autograder.grading.rubric import Part, Rubric
 from autograder.regrade.graded import Flag, FlagKind, GradedSubmission
@@ -57,11 +60,6 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]])
         count += 1
     write_text_atomic(path, buffer.getvalue())
     return count
-
-
-def _cell(text: Any) -> str:
-    text = "" if text is None else str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _decimal(value: float | None) -> str:
@@ -100,6 +98,9 @@ def flag_text(flag: Flag, submission_id: str) -> str:
             return f"{flag.kind}: {flag.count} part{'s' if flag.count > 1 else ''}"
         case FlagKind.LATE:
             return f"late {flag.count} d, x{_fraction(flag.detail):g}"
+        case FlagKind.DUE_UNKNOWN:
+            return (f"{flag.kind}: late by the rubric's due date; neither the export's results nor --extensions "
+                    "give this student's own")
         case FlagKind.GROUP:
             return f"group of {flag.count}"
     raise AssertionError(flag.kind)
@@ -123,14 +124,14 @@ def write_grades(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
             parts = result.parts
             flags = "; ".join(flag_text(flag, submission.submission_id) for flag in submission.flags)
             common = [
-                _cell(submission.submission_id),
+                csv_cell(submission.submission_id),
                 *(_decimal(parts[part.id].points) if part.id in parts else "" for part in rubric.parts),
                 _decimal(result.score_before_late_policy), _decimal(late_factor(result)), _decimal(result.score),
-                _decimal(float(rubric.total_points)), _cell(flags), *_graded_with(result),
+                _decimal(float(rubric.total_points)), csv_cell(flags), *_graded_with(result),
             ]
             for submitter in submission.submitters or (None,):
                 who = (submitter.name, submitter.sid, submitter.email) if submitter else ("", "", "")
-                yield [*(_cell(value) for value in who), *common]
+                yield [*(csv_cell(value) for value in who), *common]
 
     return _write_csv(path, header, rows())
 
@@ -247,10 +248,10 @@ def write_review(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
                 points[_decimal(written.points if written else None)] += 1
                 graded_with.add(_graded_with(submission.result))
             yield [
-                part.id, f"{part.id}#{numbers[part.id]}", len(group.members), _cell(group.texts[0]),
+                part.id, f"{part.id}#{numbers[part.id]}", len(group.members), csv_cell(group.texts[0]),
                 len(group.texts) - 1, "; ".join(f"{outcome} x{count}" for outcome, count in outcomes.most_common()),
                 " / ".join(value for value, _ in points.most_common()), _decimal(float(part.points)),
-                _cell(_ids([submission.submission_id for submission, _ in group.members])),
+                csv_cell(_ids([submission.submission_id for submission, _ in group.members])),
                 " ".join(sorted({sha for sha, _ in graded_with})), " ".join(sorted({engine for _, engine in graded_with})),
             ]
 
@@ -291,7 +292,7 @@ def write_changes(path: Path, rubric: Rubric, previous: Mapping[str, WrittenResu
             submission = current.get(submission_id)
             new = submission.result if submission else None
             who = "; ".join(f"{s.name} ({s.sid})" if s.sid else s.name for s in submission.submitters) if submission else ""
-            common = [_cell(submission_id), _cell(who)]
+            common = [csv_cell(submission_id), csv_cell(who)]
             if old is None or new is None:  # in one regrade only: the verdict on the other side is "absent"
                 yield [*common, WHOLE_SUBMISSION, "", "", "" if old else "absent", "" if new else "absent", "", "",
                        _total(old), _total(new), *_pair(old, new)]
