@@ -1,18 +1,30 @@
 """`python -m autograder` / `autograder`: one sub-command per job, each a thin wrapper.
 
 Exit codes: 0 done, 1 the input is wrong (a rubric error, a sample that
-grades differently), 2 usage errors (argparse).
+grades differently) or an optional extra the command needs is not installed
+(one line says which), 2 usage errors (argparse).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import shlex
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from autograder import __version__
+
+# What each optional extra of pyproject.toml brings that a command imports. Grading imports none of it,
+# so the Gradescope container installs none (setup.sh); a command run without its extra says in one
+# line what to install, never with a traceback.
+EXTRAS = {
+    "author": ("the authoring tools", ("numpy", "sympy", "jsonschema")),
+    "regrade": ("the regrade tools", ("numpy", "sympy", "tqdm", "matplotlib")),  # [regrade] includes [author]
+}
+SOLVERS = ("numpy", "sympy")  # compiling an answer key runs the reference solvers (from [author])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
                                    description="Compile the rubric's answer key (runs every solver) and write "
                                                "RUBRIC.key.json, which grading then uses instead of importing sympy.")
     compile_.add_argument("rubric", help="the rubric YAML file")
+    compile_.add_argument("--check", action="store_true",
+                          help="only say whether RUBRIC.key.json is current for this rubric and code (exit 0) or "
+                               "not (exit 1); needs no authoring tools")
     compile_.set_defaults(handler=_compile)
 
     check = commands.add_parser("check", help="find every problem in a rubric before any student is graded",
@@ -87,15 +102,51 @@ def main(argv: list[str] | None = None) -> int:
     regrade.set_defaults(handler=_regrade)
 
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ModuleNotFoundError as exc:  # an import a check below missed: still one line, not a traceback
+        extra = next((extra for extra, (_, modules) in EXTRAS.items() if exc.name in modules), None)
+        if extra is None or not _needs(args.command, extra, (exc.name,)):
+            raise
+        return 1
 
 
-def _load(rubric_path: str):
+def _needs(command: str, extra: str, modules: tuple[str, ...], purpose: str = "") -> int:
+    """1, after the line that says what to install, if one of `modules` cannot be imported; else 0."""
+    missing = [name for name in modules if not _importable(name)]
+    if not missing:
+        return 0
+    project = Path(__file__).resolve().parent.parent
+    install = (f"{shlex.quote(sys.executable or 'python3')} -m pip install -e {shlex.quote(f'{project}[{extra}]')}"
+               if (project / "pyproject.toml").is_file() else f"install hw-autograder with its [{extra}] extra")
+    print(f"error: autograder {command} needs {EXTRAS[extra][0]}{purpose} (missing: {', '.join(missing)}): {install}",
+          file=sys.stderr)
+    return 1
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a package that is broken, or was found missing before
+        return False
+
+
+def _key_needs(command: str, rubric) -> int:
+    """_needs for the solvers when the rubric's cached key is not current and must be compiled."""
+    from autograder.key import cache_path, cached_key
+
+    if cached_key(rubric) is not None:
+        return 0
+    return _needs(command, "author", SOLVERS, f" to compile {cache_path(rubric)}, which is missing or not current")
+
+
+def _load(rubric_path: str, command: str):
     from autograder.key import CompileError, load_key
     from autograder.rubric import RubricError, load_rubric
 
     try:
-        return load_key(load_rubric(rubric_path))
+        rubric = load_rubric(rubric_path)
+        return None if _key_needs(command, rubric) else load_key(rubric)
     except (RubricError, CompileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
@@ -110,10 +161,24 @@ def _grade(args) -> int:
 
 
 def _compile(args) -> int:
-    from autograder.key import write_cache
+    from autograder.key import cache_path, cached_key, write_cache
+    from autograder.rubric import RubricError, load_rubric
 
+    if args.check:
+        try:
+            rubric = load_rubric(args.rubric)
+        except RubricError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        path = cache_path(rubric)
+        if cached_key(rubric) is not None:
+            print(f"{path} is current for this rubric and code")
+            return 0
+        print(f"{path} is {'not current for this rubric and code' if path.exists() else 'missing'}: "
+              f"`autograder compile {args.rubric}` compiles it")
+        return 1
     started = time.perf_counter()
-    key = _load(args.rubric)
+    key = _load(args.rubric, "compile")
     if key is None:
         return 1
     path = write_cache(key)
@@ -122,6 +187,8 @@ def _compile(args) -> int:
 
 
 def _check(args) -> int:
+    if _needs("check", "author", EXTRAS["author"][1]):
+        return 1
     from autograder.check import ERROR, NOTE, WARNING, check_rubric
 
     started = time.perf_counter()
@@ -145,7 +212,7 @@ def _check(args) -> int:
 def _samples(args) -> int:
     from autograder.samples import NoSamples, grade_sample, samples_for
 
-    key = _load(args.rubric)
+    key = _load(args.rubric, "samples")
     if key is None:
         return 1
     try:
@@ -171,9 +238,11 @@ def _samples(args) -> int:
 
 
 def _regrade(args) -> int:
+    if _needs("regrade", "regrade", EXTRAS["regrade"][1]):
+        return 1
     from autograder.regrade import regrade_command
 
-    key = _load(args.rubric)
+    key = _load(args.rubric, "regrade")
     if key is None:
         return 1
     return regrade_command(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
@@ -189,10 +258,16 @@ def _positive_int(text: str) -> int:
 def _build(args) -> int:
     from autograder.build import BuildError, build
     from autograder.key import CompileError
-    from autograder.rubric import RubricError
+    from autograder.rubric import RubricError, load_rubric
 
     started = time.perf_counter()
     graded = []
+    try:
+        if _key_needs("build", load_rubric(args.rubric)):
+            return 1
+    except RubricError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
     def progress(outcome) -> None:
         graded.append(outcome)
