@@ -52,6 +52,18 @@ def distributions(extra: str | None) -> set[str]:
     return names
 
 
+def top_level(distribution: str) -> set[str]:
+    """The top-level files and folders of an installed distribution (3.10's packages_distributions()
+    knows only those that list them in top_level.txt, which numpy's wheel does not)."""
+    dist = importlib.metadata.distribution(distribution)
+    return {file.parts[0] for file in dist.files or () if file.parts[0] != ".."}
+
+
+def modules(distribution: str) -> set[str]:
+    """The top-level modules an installed distribution provides."""
+    return {name.split(".")[0] for name in top_level(distribution) if not name.endswith((".dist-info", ".pth")) and name != "__pycache__"}
+
+
 @pytest.fixture(scope="module")
 def base_python(tmp_path_factory) -> Path:
     venv = tmp_path_factory.mktemp("base") / "venv"
@@ -61,9 +73,8 @@ def base_python(tmp_path_factory) -> Path:
                                check=True, capture_output=True, text=True).stdout.strip())
     assert distributions(None) == {"pyyaml"}
     for name in distributions(None):
-        dist = importlib.metadata.distribution(name)
-        for top in sorted({file.parts[0] for file in dist.files or () if file.parts[0] != ".."}):
-            (site / top).symlink_to(dist.locate_file(top))
+        for top in sorted(top_level(name)):
+            (site / top).symlink_to(importlib.metadata.distribution(name).locate_file(top))
     return python
 
 
@@ -171,9 +182,9 @@ def test_an_import_error_of_anything_else_is_not_hidden(monkeypatch):
 @pytest.mark.parametrize("extra", sorted(EXTRAS))
 def test_each_extra_brings_the_modules_the_cli_says_it_does(extra):
     """autograder/cli.py's EXTRAS against pyproject.toml (as installed): the extra named installs them."""
-    providers = importlib.metadata.packages_distributions()
+    brought = set().union(*(modules(name) for name in distributions(extra)))
     for module in EXTRAS[extra][1]:
-        assert {dist.lower() for dist in providers[module]} & distributions(extra), f"[{extra}] lacks {module}"
+        assert module in brought, f"[{extra}] does not install {module}"
     assert set(SOLVERS) <= set(EXTRAS["author"][1])
 
 
