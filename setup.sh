@@ -62,7 +62,7 @@ if [ "${#stale[@]}" -gt 0 ]; then
   echo "setup.sh: Installing the authoring tools (numpy, sympy) to compile it here. A zip made"
   echo "setup.sh: by \`autograder build\` always holds a current key: upload one of those."
   echo "setup.sh: ************************************************************************"
-  "${pip[@]}" -e "$source_dir[author]"
+  "${pip[@]}" -e "${source_dir}[author]"
   for rubric in "${stale[@]}"; do
     "$python" -m autograder compile "$rubric"
     "$python" -m autograder compile --check "$rubric"

@@ -63,7 +63,7 @@ work=$(mktemp -d /tmp/check-setup.XXXXXX)
 mounted=()
 cleanup() {
   for mount_point in "${mounted[@]}"; do umount "$mount_point" 2>/dev/null || true; done
-  if [ "$keep" -eq 0 ]; then rm -rf "$work"; fi
+  if [ "$keep" -eq 0 ]; then rm -rf --one-file-system "$work"; fi  # never into a mount left behind
 }
 trap cleanup EXIT
 
