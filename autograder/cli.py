@@ -1,22 +1,40 @@
 """`python -m autograder` / `autograder`: one sub-command per job, each a thin wrapper.
 
 Exit codes: 0 done, 1 the input is wrong (a rubric error, a sample that
-grades differently), 2 usage errors (argparse).
+grades differently) or an optional extra the command needs is not installed
+(one line says which), 2 usage errors (argparse).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import shlex
 import sys
 from pathlib import Path
 
 from autograder import __version__
 
+# What each optional extra of pyproject.toml brings that a command imports. Grading imports none of it,
+# so the Gradescope container installs none (setup.sh); a command run without its extra says in one
+# line what to install, never with a traceback.
+EXTRAS = {
+    "author": ("the authoring tools", ("numpy", "sympy", "jsonschema")),
+    "regrade": ("the regrade tools", ("numpy", "sympy", "tqdm", "matplotlib")),  # [regrade] includes [author]
+}
+SOLVERS = ("numpy", "sympy")  # compiling an answer key runs the reference solvers (from [author])
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run one sub-command; its exit code."""
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ModuleNotFoundError as exc:  # an import a check below missed: still one line, not a traceback
+        extra = next((extra for extra, (_, modules) in EXTRAS.items() if exc.name in modules), None)
+        if extra is None or not _needs(args.command, extra, (exc.name,)):
+            raise
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    description="Compile the rubric's answer key (runs every solver) and write "
                                                "RUBRIC.key.json, which grading then uses instead of importing sympy.")
     compile_.add_argument("rubric", help="the rubric YAML file")
+    compile_.add_argument("--check", action="store_true",
+                          help="only say whether RUBRIC.key.json is current for this rubric and code (exit 0) or "
+                               "not (exit 1); needs no authoring tools")
     compile_.set_defaults(handler=_compile)
 
     check = commands.add_parser("check", help="find every problem in a rubric before any student is graded",
@@ -129,12 +150,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(rubric_path: str):
+def _needs(command: str, extra: str, modules: tuple[str, ...], purpose: str = "") -> int:
+    """1, after the line that says what to install, if one of `modules` cannot be imported; else 0."""
+    missing = [name for name in modules if not _importable(name)]
+    if not missing:
+        return 0
+    project = Path(__file__).resolve().parent.parent
+    install = (f"{shlex.quote(sys.executable or 'python3')} -m pip install -e {shlex.quote(f'{project}[{extra}]')}"
+               if (project / "pyproject.toml").is_file() else f"install hw-autograder with its [{extra}] extra")
+    print(f"error: autograder {command} needs {EXTRAS[extra][0]}{purpose} (missing: {', '.join(missing)}): {install}",
+          file=sys.stderr)
+    return 1
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a package that is broken, or was found missing before
+        return False
+
+
+def _key_needs(command: str, rubric) -> int:
+    """_needs for the solvers when the rubric's cached key is not current and must be compiled."""
+    from autograder.grading.key import cache_path, cached_key
+
+    if cached_key(rubric) is not None:
+        return 0
+    return _needs(command, "author", SOLVERS, f" to compile {cache_path(rubric)}, which is missing or not current")
+
+
+def _load(rubric_path: str, command: str):
+    """The rubric's key, compiled if need be; None after saying why there is none."""
     from autograder.authoring.compile import CompileError, cached_or_compiled
     from autograder.grading.rubric import RubricError, load_rubric
 
     try:
-        return cached_or_compiled(load_rubric(rubric_path))
+        rubric = load_rubric(rubric_path)
+        return None if _key_needs(command, rubric) else cached_or_compiled(rubric)
     except (RubricError, CompileError) as exc:
         _error(exc)
         return None
@@ -170,12 +222,30 @@ def _new(args) -> int:
 
 def _compile(args) -> int:
     from autograder.authoring.compile import CompileError, compile_rubric
-    from autograder.grading.rubric import RubricError
+    from autograder.grading.key import cache_path, cached_key
+    from autograder.grading.rubric import RubricError, load_rubric
 
+    try:
+        rubric = load_rubric(args.rubric)
+    except RubricError as exc:
+        _error(exc)
+        return 1
+    path = cache_path(rubric)
+    if args.check:
+        if cached_key(rubric) is not None:
+            print(f"{path} is current for this rubric and code")
+            return 0
+        print(f"{path} is {'not current for this rubric and code' if path.exists() else 'missing'}: "
+              f"`autograder compile {args.rubric}` compiles it")
+        return 1
+    if _key_needs("compile", rubric):
+        return 1
     return _reported(lambda: compile_rubric(args.rubric), RubricError, CompileError)
 
 
 def _check(args) -> int:
+    if _needs("check", "author", EXTRAS["author"][1]):
+        return 1
     from autograder.authoring.check import check_rubric
 
     if args.suggest:
@@ -195,7 +265,7 @@ def _suggest(args) -> int:
 def _samples(args) -> int:
     from autograder.authoring.samples import NoSamples, accept_samples, chosen_samples, grade_samples, samples_for
 
-    key = _load(args.rubric)
+    key = _load(args.rubric, "samples")
     if key is None:
         return 1
     try:
@@ -215,11 +285,13 @@ def _samples(args) -> int:
 
 
 def _regrade(args) -> int:
+    if _needs("regrade", "regrade", EXTRAS["regrade"][1]):
+        return 1
     from autograder.regrade.extensions import ExtensionsError
     from autograder.regrade.gradescope_export import ExportError
     from autograder.regrade.job import Interrupted, OutdirError, regrade
 
-    key = _load(args.rubric)
+    key = _load(args.rubric, "regrade")
     if key is None:
         return 1
     try:
@@ -259,8 +331,14 @@ def _positive_int(text: str) -> int:
 def _build(args) -> int:
     from autograder.authoring.build import BuildError, build
     from autograder.authoring.compile import CompileError
-    from autograder.grading.rubric import RubricError
+    from autograder.grading.rubric import RubricError, load_rubric
 
+    try:
+        if _key_needs("build", load_rubric(args.rubric)):
+            return 1
+    except RubricError as exc:
+        _error(exc)
+        return 1
     graded = []
 
     def progress(outcome) -> None:
