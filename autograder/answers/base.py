@@ -69,6 +69,9 @@ class AnswerType(Protocol):
     def answer_like(self, expected: Any) -> Any:
         """A student's value that is exactly this expected value (the key of a text part is a set of concepts)."""
 
+    def explain(self, value: Any, expected: Any) -> str:
+        """What the student's value lacks of the expected one, in their terms, or "" (free text: the concepts not found)."""
+
     def mutations(self, expected: Any) -> Iterator[tuple[str, Any]]:
         """Named near-variants of a correct value (a sign flipped, a dimension off by one...), for `check`.
 
@@ -89,6 +92,9 @@ class ExactAnswer:
 
     def answer_like(self, expected: Any) -> Any:
         return expected
+
+    def explain(self, value: Any, expected: Any) -> str:
+        return ""  # the value shown and the mistake's feedback say it all
 
 
 def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from autograder.grading.key import AnswerKey, Formula, PartKey, carried_forward
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import ParsedSubmission, Reading
+
+if TYPE_CHECKING:
+    from autograder.grading.decisions import AppliedDecision
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Verdict:
     feedback: str                # what the student reads
     read_as: str | None          # how the answer was read, as shown to the student
     tried: tuple[str, ...] = ()  # every reading that fitted, e.g. ("ecf", "pad0")
+    decision: AppliedDecision | None = None  # a TA's decision that set this part's grade (decisions.py)
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,14 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
         if credit is not None:
             mistake = mistake_key.mistake
             candidates.append(_Candidate(Outcome.MISTAKE, credit, mistake.id, mistake.feedback))
+    explained = answer_type.explain(value, part_key.correct)
     if not candidates:
-        feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback)))
+        feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback, explained)))
         return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as)
     best = max(candidates, key=lambda candidate: candidate.credit)  # max keeps the first of equals
     tried = tuple(candidate.mistake or candidate.outcome.value for candidate in candidates)
-    return Verdict(part.id, best.outcome, best.credit, best.mistake, best.feedback, read_as, tried)
+    feedback = " ".join(filter(None, (best.feedback, explained if best.credit < 1 else "")))
+    return Verdict(part.id, best.outcome, best.credit, best.mistake, feedback, read_as, tried)
 
 
 def _ecf_feedback(formula: Formula, answers: Mapping[str, Any], key: AnswerKey) -> str:
