@@ -74,13 +74,17 @@ def main(argv: list[str] | None = None) -> int:
                                               "or folder, or a folder of per-student folders) on all cores, as the "
                                               "container would, and write OUTDIR/results/<submission>/results.json, "
                                               "grades.csv, review.csv, report.html (and changes.csv with "
-                                              "--previous). Interrupted, it resumes when run again. Exits 0 when the "
+                                              "--previous), applying the TA decisions recorded beside the rubric. "
+                                              "Interrupted, it resumes when run again. Exits 0 when the "
                                               "batch ran, even with bad submissions (they are listed).")
     regrade.add_argument("rubric", help="the rubric YAML file")
     regrade.add_argument("export", help="the export: a .zip file or a folder")
     regrade.add_argument("-o", "--outdir", required=True, help="the folder to write into (new, or an interrupted regrade)")
     regrade.add_argument("--previous", metavar="OTHER_OUTDIR", help="an earlier regrade's OUTDIR: write changes.csv")
     regrade.add_argument("--force", action="store_true", help="replace an earlier regrade in OUTDIR")
+    regrade.add_argument("--decisions", metavar="REVIEW_CSV",
+                         help="a review.csv with TA credit / TA feedback filled in: record those decisions in "
+                              "RUBRIC's decisions file (RUBRIC.decisions.yml) before regrading")
     regrade.add_argument("-j", "--jobs", type=_positive_int, help="worker processes (default: the CPU count)")
     regrade.set_defaults(handler=_regrade)
 
@@ -148,6 +152,7 @@ def _samples(args) -> int:
 
 
 def _regrade(args) -> int:
+    from autograder.grading.decisions import DecisionsError
     from autograder.regrade.gradescope_export import ExportError
     from autograder.regrade.job import Interrupted, OutdirError, regrade
 
@@ -155,7 +160,12 @@ def _regrade(args) -> int:
     if key is None:
         return 1
     try:
-        report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs)
+        report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs,
+                         decisions=args.decisions)
+    except DecisionsError as exc:
+        print("\n".join(f"error: {error}" for error in exc.errors), file=sys.stderr)
+        print("no decision recorded, nothing regraded: fix these and run the command again", file=sys.stderr)
+        return 1
     except OutdirError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

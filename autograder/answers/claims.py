@@ -5,8 +5,8 @@ a Claim with a stance:
 
 - denied: by a negating prefix ("asymmetric"), by a negation before it in
   its clause ("not", "no", "never", "n't" within three words: "doesn't need
-  to be symmetric"; "without", "rather than", "instead of", "unlike", 不, 非
-  right before it), or by what follows it ("... is not enough", "... is
+  to be symmetric", 不, 没); "without", "rather than", "instead of",
+  "unlike", 非 right before it), or by what follows it ("... is not enough", "... is
   incorrect", "... don't help", "Convolution? No");
 - hedged: "maybe", "perhaps", "possibly", "not sure", "unsure" before it
   in its clause;
@@ -31,9 +31,9 @@ from autograder.answers.formulas import find_formula, notation
 from autograder.answers.patterns import Entry, Table, find
 from autograder.answers.wording import Token, Words, words
 
-NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "none", "nothing", "hardly"})
+NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "none", "nothing", "hardly", "不", "没", "无"})
 NEGATION_REACH = 3                     # words between "not" and what it denies: "not need to be symmetric"
-OBJECT_NEGATIONS = frozenset({"without", "unlike", "non", "anti", "skew", "不", "非", "没", "无"})
+OBJECT_NEGATIONS = frozenset({"without", "unlike", "non", "anti", "skew", "非"})
 TWO_WORD_NEGATIONS = frozenset({("rather", "than"), ("instead", "of"), ("other", "than")})
 DETERMINERS = frozenset({"the", "a", "an", "any", "its", "this", "that", "their", "these", "those", "his", "her"})
 _NOT_NEGATING_AFTER = frozenset({"sure", "only", "just", "merely"})   # "not sure" hedges, "not only" adds

@@ -4,10 +4,10 @@ Both the rubric's formula and the student's answer are rewritten into the
 same plain notation, then the formula is looked for as a run of tokens:
 
     B[i][j], B[i, j], B_{i,j}     -> b [ i , j ]
-    np.rot90(B, 2) == B           -> rot90 ( b , 2 ) = b      (np., numpy., torch. dropped; == is =)
+    np.rot90(B, k=2) == B         -> rot90 ( b , 2 ) = b      (np., numpy., torch. and keywords dropped)
     Bᵀ, B^T, B^{T}, B.T, B^\top   -> b ^ t
     rot_{180^\\circ}(B), rot(B, π) -> rot180 ( b ), rot ( b , 180 )
-    "is equal to", "equals"       -> =
+    "is equal to", "must equal"   -> =
 
 In a rubric formula the letters i, j, k, l, p, q, u, v, x, y are indices:
 each stands for whatever one letter the student used, consistently
@@ -35,7 +35,10 @@ _REWRITES = tuple((re.compile(pattern, re.IGNORECASE), replacement) for pattern,
     (r"\.\s*t\b(?!\s*\()", "^t"),                              # B.T
     (r"\^\s*\{?\s*(?:\\top|\\intercal|t)\s*\}?(?![a-z])", "^t"),  # B^T, B^{T}, B^\top
     (r"={2,3}|\\equiv|≡", "="),
-    (r"\b(?:is\s+)?(?:equal|equals|equivalent)\s+to\b|\bequals\b|\b(?:is\s+)?(?:the\s+)?same\s+as\b", "="),
+    (r"\b(?:is\s+)?(?:equal|equals|equivalent)\s+to\b|\bequals?\b|\b(?:is\s+)?(?:the\s+)?same\s+as\b", "="),
+    # "B must = ...", "B has to be = ...": the verb around an equation says nothing more.
+    (r"\b(?:must|should|shall|would|will|can|could|has\s+to|have\s+to|needs?\s+to|is|are)(?:\s+be)?\s*(?==)", ""),
+    (r"(?<=,)\s*[a-z_][a-z0-9_]*\s*=(?!=)", ""),             # rot90(B, k=2): a keyword argument's name
     (r"(\d+)\s*(?:degrees?|deg)\b", r"\1"),
     (r"\bpi\b ?", "180"),
     (r"\{([a-z][a-z0-9]*)\}", r"\1"),                           # \mathrm{rot} -> rot
