@@ -28,7 +28,7 @@ from typing import Sequence
 
 from autograder.base.text_enum import TextEnum
 from autograder.answers.formulas import find_formula, notation
-from autograder.answers.patterns import Entry, Table, find
+from autograder.answers.patterns import Table
 from autograder.answers.wording import Token, Words, words
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "neither", "nor", "none", "nothing", "hardly", "不", "没", "无"})
@@ -91,17 +91,15 @@ def read_claims(table: Table, text: str) -> Reading:
     mentions = tuple(_mentions(table, tokens))
     plain = None
     claims = []
+    for entry, match in table.phrases.matches(tokens):
+        stance = (Stance.DENIED if match.denied else None) or stance_at(tokens, match.start, match.end)
+        subject = match.subject
+        if subject is None and stance is Stance.ASSERTED and entry.about:
+            subject = subject_of(tokens, mentions, match.start, match.end)
+            if subject is not None and subject not in entry.about:
+                stance = Stance.OTHER_SUBJECT
+        claims.append(Claim(entry.id, stance, match.start, match.end, found.excerpt(match.start, match.end), subject))
     for entry in table.entries:
-        for phrase in entry.phrases:
-            for match in find(phrase, tokens):
-                stance = (Stance.DENIED if match.denied else None) or stance_at(tokens, match.start, match.end)
-                subject = match.subject
-                if subject is None and stance is Stance.ASSERTED and entry.about:
-                    subject = subject_of(tokens, mentions, match.start, match.end)
-                    if subject is not None and subject not in entry.about:
-                        stance = Stance.OTHER_SUBJECT
-                claims.append(Claim(entry.id, stance, match.start, match.end, found.excerpt(match.start, match.end),
-                                    subject))
         for formula in entry.formulas:
             plain = plain if plain is not None else notation(text)
             for match in find_formula(formula, plain):
@@ -181,11 +179,9 @@ def hedged(tokens: Sequence[Token], start: int) -> bool:
 # ---------------------------------------------------------------- subjects
 
 def _mentions(table: Table, tokens: Sequence[Token]):
-    for subject, phrases in table.subjects.items():
-        for phrase in phrases:
-            for match in find(phrase, tokens):
-                if _names(tokens, match.start, match.end):
-                    yield match.start, subject
+    for subject, match in table.mentions.matches(tokens):
+        if _names(tokens, match.start, match.end):
+            yield match.start, subject
 
 
 def _names(tokens: Sequence[Token], start: int, end: int) -> bool:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -39,6 +39,7 @@ GAP_WORDS = 6                    # what `...` may skip
 TYPO_MIN_LETTERS = 7             # shorter words must be spelt right: "simply" is not "simple"
 _SEPARATE_PREFIXES = frozenset({"non", "anti", "skew"})   # "non symmetric": never a word of its own
 _PREFIX_REST_MIN = 4             # "a" + "symmetric"; "in" + "put" is no denial of "put"
+_STARTS_MEMO = 50_000            # words remembered per index (a class's vocabulary, bounded)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,14 @@ class Table:
 
     entries: tuple[Entry, ...]
     subjects: Mapping[str, tuple[Phrase, ...]]
+    phrases: PhraseIndex = field(init=False, compare=False, repr=False)    # tagged by Entry
+    mentions: PhraseIndex = field(init=False, compare=False, repr=False)   # tagged by subject
+
+    def __post_init__(self):
+        object.__setattr__(self, "phrases", PhraseIndex([(entry, phrase) for entry in self.entries
+                                                         for phrase in entry.phrases]))
+        object.__setattr__(self, "mentions", PhraseIndex([(subject, phrase) for subject, phrases in self.subjects.items()
+                                                          for phrase in phrases]))
 
     @property
     def labels(self) -> dict[str, str]:
@@ -326,14 +335,52 @@ def _terms_as_sequences(terms: Sequence[Phrase]) -> tuple[tuple[WordPattern, ...
 
 # ---------------------------------------------------------------- matching
 
-def find(phrase: Phrase, tokens: Sequence[Token]) -> Iterator[Match]:
-    """Every place the phrase matches, at most one match per starting token."""
-    for start in range(len(tokens)):
-        found = _match(phrase.elements, 0, tokens, start, tokens[start].sentence, 0, None)
-        if found is not None:
-            end, denials, subject = found
-            if end > start:
-                yield Match(start, end, denials % 2 == 1, subject)
+def match_at(phrase: Phrase, tokens: Sequence[Token], start: int) -> Match | None:
+    """The phrase's match beginning at tokens[start], if there is one."""
+    found = _match(phrase.elements, 0, tokens, start, tokens[start].sentence, 0, None)
+    if found is None or found[0] <= start:
+        return None
+    end, denials, subject = found
+    return Match(start, end, denials % 2 == 1, subject)
+
+
+class PhraseIndex:
+    """Phrases (each with a tag) found in an answer, trying only those a word can begin.
+
+    Which phrases a word can begin is remembered (up to _STARTS_MEMO words):
+    most words begin none, and a class's answers share their words."""
+
+    def __init__(self, tagged: Sequence[tuple[Any, Phrase]]):
+        self.tagged = tuple(tagged)
+        self.memo: dict[tuple[str, str | None], tuple[int, ...]] = {}
+
+    def matches(self, tokens: Sequence[Token]) -> Iterator[tuple[Any, Match]]:
+        for start in range(len(tokens)):
+            for index in self._candidates(tokens, start):
+                tag, phrase = self.tagged[index]
+                found = match_at(phrase, tokens, start)
+                if found is not None:
+                    yield tag, found
+
+    def _candidates(self, tokens: Sequence[Token], position: int) -> tuple[int, ...]:
+        token = tokens[position]
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        joinable = (token.joined or token.word in _SEPARATE_PREFIXES) and following is not None \
+            and following.sentence == token.sentence
+        memo = (token.word, following.word if joinable else None)
+        known = self.memo.get(memo)
+        if known is None:
+            known = tuple(index for index, (_, phrase) in enumerate(self.tagged)
+                          if _can_begin(phrase, tokens, position))
+            if len(self.memo) < _STARTS_MEMO:
+                self.memo[memo] = known
+        return known
+
+
+def _can_begin(phrase: Phrase, tokens: Sequence[Token], position: int) -> bool:
+    first = phrase.elements[0]
+    return first.optional or any(True for sequence in first.sequences
+                                 for _ in _word(sequence[0], tokens, position, tokens[position].sentence))
 
 
 def _match(elements, index, tokens, position, sentence, denials, subject):
