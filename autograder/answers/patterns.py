@@ -221,10 +221,11 @@ def _strings(spec: Mapping, field: str, where: str, required: bool) -> list[str]
 def _did_you_mean(names: Any, known: Mapping) -> str:
     if not isinstance(names, (list, tuple)):
         return ""
+    folded = {str(name).casefold(): name for name in known}
     for name in names:
-        close = difflib.get_close_matches(str(name), list(known), n=1)
         if name not in known:
-            return f" ({name!r} is not one" + (f"; did you mean {close[0]!r}?)" if close else ")")
+            close = difflib.get_close_matches(str(name).casefold(), list(folded), n=1)
+            return f" ({name!r} is not one" + (f"; did you mean {folded[close[0]]!r}?)" if close else ")")
     return ""
 
 
