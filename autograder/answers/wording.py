@@ -47,6 +47,7 @@ _REWRITES = tuple((re.compile(pattern, re.IGNORECASE), replacement) for pattern,
     (r"\bshan't\b", "shall not"),
     (r"\bcannot\b", "can not"),
     (r"n't\b", " not"),
+    (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b", r"\1 not"),   # doesnt
     (r"\b(it|that|what|there|here|he|she|this)'s\b", r"\1 is"),
     (r"'re\b", " are"),
     (r"'m\b", " am"),

@@ -70,7 +70,7 @@ class Decision:
     def to_yaml(self) -> dict:
         entry: dict[str, Any] = {"part": self.part_id, "wordings": list(self.wordings)}
         if self.credit is not None:
-            entry["credit"] = str(self.credit)
+            entry["credit"] = self.credit.numerator if self.credit.denominator == 1 else str(self.credit)
         if self.feedback:
             entry["feedback"] = self.feedback
         if self.decided:
