@@ -22,7 +22,13 @@ class Unreadable(Exception):
 
 
 class BadOptions(ValueError):
-    """A part's type options in the rubric are wrong (an author error)."""
+    """A part's type options in the rubric are wrong (an author error).
+
+    `path` is where in the options, when known: ("concepts", "symmetric", "phrases", 2)."""
+
+    def __init__(self, message: str, path: tuple = ()):
+        super().__init__(message)
+        self.path = path
 
 
 # A transform maps the correct value to another reading of it that the

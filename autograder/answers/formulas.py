@@ -80,11 +80,11 @@ def _same_width(replacement: str, width: int) -> str:
     return replacement if len(replacement) >= width else replacement + " " * (width - len(replacement))
 
 
-def compile_formula(source: str, where: str) -> Formula:
+def compile_formula(source: str, where: str, path: tuple = ()) -> Formula:
     """A rubric formula -> its plain forms; BadOptions if it is no equation or relation of tokens."""
     tokens = tuple(token for token, _, _ in notation(source))
     if len(tokens) < 3:
-        raise BadOptions(f'{where}: "{source}" is too short to be a formula')
+        raise BadOptions(f'{where}: "{source}" is too short to be a formula', path)
     forms = [tokens]
     depth, equals = 0, []
     for index, token in enumerate(tokens):

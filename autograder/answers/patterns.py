@@ -163,27 +163,29 @@ def build_table(options: Mapping, key: str) -> Table:
         raise BadOptions(f"options.{key} must map ids to {{label, phrases}}")
     entries = []
     for entry_id, spec in table.items():
-        where = f"options.{key}.{entry_id}"
+        where, at = f"options.{key}.{entry_id}", (key, entry_id)
         if not isinstance(spec, dict):
-            raise BadOptions(f"{where} must be a mapping with label: and phrases:")
-        extra = set(spec) - _ENTRY_FIELDS[key]
+            raise BadOptions(f"{where} must be a mapping with label: and phrases:", at)
+        extra = sorted(set(spec) - _ENTRY_FIELDS[key])
         if extra:
-            raise BadOptions(f"{where}: unknown field(s) {sorted(extra)}; expected {sorted(_ENTRY_FIELDS[key])}")
+            close = difflib.get_close_matches(str(extra[0]), sorted(_ENTRY_FIELDS[key]), n=1)
+            raise BadOptions(f"{where}: unknown field {extra[0]!r}" + (f" (did you mean {close[0]!r}?)" if close else
+                             f"; expected {', '.join(sorted(_ENTRY_FIELDS[key]))}"), at + (extra[0],))
         letter = spec.get("letter")
         if letter is not None and not (isinstance(letter, str) and re.fullmatch(r"[A-Za-z]", letter)):
-            raise BadOptions(f"{where}.letter must be one letter, such as A")
-        phrases = tuple(compile_phrase(text, lists, subjects, f"{where}.phrases[{index}]")
-                        for index, text in enumerate(_strings(spec, "phrases", where, required=letter is None)))
-        formulas = tuple(compile_formula(text, f"{where}.formulas[{index}]")
-                         for index, text in enumerate(_strings(spec, "formulas", where, required=False)))
+            raise BadOptions(f"{where}.letter must be one letter, such as A", at + ("letter",))
+        phrases = tuple(compile_phrase(text, lists, subjects, f"{where}.phrases[{index}]", at + ("phrases", index))
+                        for index, text in enumerate(_strings(spec, "phrases", where, at, required=letter is None)))
+        formulas = tuple(compile_formula(text, f"{where}.formulas[{index}]", at + ("formulas", index))
+                         for index, text in enumerate(_strings(spec, "formulas", where, at, required=False)))
         about = spec.get("about", ())
         about = (about,) if isinstance(about, str) else about
         if not isinstance(about, (list, tuple)) or any(name not in subjects for name in about):
             raise BadOptions(f"{where}.about names subjects declared under options.subjects"
-                             + _did_you_mean(about, subjects))
+                             + _did_you_mean(about, subjects), at + ("about",))
         label = spec.get("label", entry_id)
         if not isinstance(label, str) or not label.strip():
-            raise BadOptions(f"{where}.label must be text")
+            raise BadOptions(f"{where}.label must be text", at + ("label",))
         entries.append(Entry(str(entry_id), label.strip(), phrases, formulas, tuple(about),
                              letter.upper() if letter else None))
     return Table(tuple(entries), {name: tuple(phrases) for name, phrases in subjects.items()})
@@ -192,29 +194,30 @@ def build_table(options: Mapping, key: str) -> Table:
 def _mapping(options: Mapping, key: str) -> Mapping:
     value = options.get(key) or {}
     if not isinstance(value, dict):
-        raise BadOptions(f"options.{key} must map names to lists of terms")
+        raise BadOptions(f"options.{key} must map names to lists of terms", (key,))
     return value
 
 
 def _term_list(options: Mapping, key: str, name: Any, terms: Any) -> list[Phrase]:
-    where = f"options.{key}.{name}"
+    where, at = f"options.{key}.{name}", (key, name)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise BadOptions(f"{where}: a name is letters, digits and _")
+        raise BadOptions(f"{where}: a name is letters, digits and _", at)
     if not isinstance(terms, list) or not terms or not all(isinstance(term, str) and term.strip() for term in terms):
-        raise BadOptions(f"{where} must be a non-empty list of terms")
-    compiled = [compile_phrase(term, {}, {}, f"{where}[{index}]") for index, term in enumerate(terms)]
-    for term in compiled:
+        raise BadOptions(f"{where} must be a non-empty list of terms", at)
+    compiled = [compile_phrase(term, {}, {}, f"{where}[{index}]", at + (index,)) for index, term in enumerate(terms)]
+    for index, term in enumerate(compiled):
         if len(term.elements) != 1 or term.elements[0].optional:
-            raise BadOptions(f'{where}: "{term.source}": a term is plain words (or one group of alternatives)')
+            raise BadOptions(f'{where}: "{term.source}": a term is plain words (or one group of alternatives)',
+                             at + (index,))
     return compiled
 
 
-def _strings(spec: Mapping, field: str, where: str, required: bool) -> list[str]:
+def _strings(spec: Mapping, field: str, where: str, at: tuple, required: bool) -> list[str]:
     value = spec.get(field)
     if value is None and not required:
         return []
     if not isinstance(value, list) or not value or not all(isinstance(item, str) and item.strip() for item in value):
-        raise BadOptions(f"{where}.{field} must be a non-empty list of phrases")
+        raise BadOptions(f"{where}.{field} must be a non-empty list of phrases", at + (field,))
     return value
 
 
@@ -235,10 +238,10 @@ _PHRASE_TOKEN = re.compile(r"\.\.\.|[()\[\]|]|\{[^{}\s]*\}|[^\s()\[\]|{}]+")
 
 
 def compile_phrase(source: str, lists: Mapping[str, Sequence[Phrase]], subjects: Mapping[str, Sequence[Phrase]],
-                   where: str) -> Phrase:
+                   where: str, path: tuple = ()) -> Phrase:
     """A phrase as the rubric writes it -> its elements; BadOptions names the phrase and what is wrong."""
     def fail(problem: str) -> BadOptions:
-        return BadOptions(f'{where}: "{source}": {problem}')
+        return BadOptions(f'{where}: "{source}": {problem}', path)
 
     pieces = _PHRASE_TOKEN.findall(source)
     elements: list[Options | Gap] = []
