@@ -103,7 +103,7 @@ def test_hostile_text_is_only_read():
     ({"concepts": {"c": {"phrases": ["a ..."]}}}, "... goes between words"),
     ({"concepts": {"c": {"phrases": ["{kernal}"]}}, "words": {"kernel": ["filter"]}}, "did you mean 'kernel'"),
     ({"concepts": {"c": {"phrases": ["x"], "about": "b"}}, "subjects": {"B": ["B"]}}, "did you mean 'B'"),
-    ({"concepts": {"c": {"phrases": ["x"], "patterns": ["x"]}}}, "unknown field 'patterns' (did you mean 'phrases'?)"),
+    ({"concepts": {"c": {"phrases": ["x"], "patterns": ["x"]}}}, "unknown field 'patterns'; expected about, formulas, label, phrases"),
     ({"concepts": {"c": {"phrases": ["x"], "formulas": ["B"]}}}, "too short to be a formula"),
     ({"choices": {"c": {"letter": "AB"}}}, "one letter"),
 ])
