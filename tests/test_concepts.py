@@ -106,6 +106,8 @@ def test_hostile_text_is_only_read():
     ({"concepts": {"c": {"phrases": ["x"], "patterns": ["x"]}}}, "unknown field 'patterns'; expected about, formulas, label, phrases"),
     ({"concepts": {"c": {"phrases": ["x"], "formulas": ["B"]}}}, "too short to be a formula"),
     ({"choices": {"c": {"letter": "AB"}}}, "one letter"),
+    ({"concepts": {"c": {"phrases": ["sym*tric"]}}}, "a * ends a stem of letters"),
+    ({"concepts": {"c": {"phrases": [", ;"]}}}, "has no word in it"),
 ])
 def test_a_rubric_authors_mistake_in_a_concept_is_named(options, message):
     kind = "choices" if "choices" in options else "concepts"

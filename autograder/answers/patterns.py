@@ -313,14 +313,14 @@ def _sequences(pieces: list[str], fail) -> list[tuple[WordPattern, ...]]:
         raise fail("an empty alternative")
     sequence: list[WordPattern] = []
     for piece in pieces:
-        if piece.endswith("*"):
+        if "*" in piece:
             stem = piece[:-1]
-            if not stem.isalpha() or "*" in stem:
+            if not piece.endswith("*") or not stem.isalpha():
                 raise fail(f"{piece!r}: a * ends a stem of letters, such as symmetr*")
             sequence.append(WordPattern(fold(stem), stem=True))
             continue
         found = words(piece).tokens
-        if not found or "*" in piece:
+        if not found:
             raise fail(f"{piece!r} has no word in it")
         sequence.extend(WordPattern(token.word) for token in found)
     result = [tuple(sequence)]
