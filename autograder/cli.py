@@ -133,13 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
                                               "or folder, or a folder of per-student folders) on all cores, as the "
                                               "container would, and write OUTDIR/results/<submission>/results.json, "
                                               "grades.csv, review.csv, report.html (and changes.csv with "
-                                              "--previous). Interrupted, it resumes when run again. Exits 0 when the "
+                                              "--previous), applying the TA decisions recorded beside the rubric. "
+                                              "Interrupted, it resumes when run again. Exits 0 when the "
                                               "batch ran, even with bad submissions (they are listed).")
     regrade.add_argument("rubric", help="the rubric YAML file")
     regrade.add_argument("export", help="the export: a .zip file or a folder")
     regrade.add_argument("-o", "--outdir", required=True, help="the folder to write into (new, or an interrupted regrade)")
     regrade.add_argument("--previous", metavar="OTHER_OUTDIR", help="an earlier regrade's OUTDIR: write changes.csv")
     regrade.add_argument("--force", action="store_true", help="replace an earlier regrade in OUTDIR")
+    regrade.add_argument("--decisions", metavar="REVIEW_CSV",
+                         help="a review.csv with TA credit / TA feedback filled in: record those decisions in "
+                              "RUBRIC's decisions file (RUBRIC.decisions.yml) before regrading")
     regrade.add_argument("-j", "--jobs", type=_positive_int, help="worker processes (default: the CPU count)")
     regrade.add_argument("--extensions", metavar="CSV",
                          help="students' own due dates: a CSV with a header row, an email or sid column and a due "
@@ -287,6 +291,8 @@ def _samples(args) -> int:
 def _regrade(args) -> int:
     if _needs("regrade", "regrade", EXTRAS["regrade"][1]):
         return 1
+    from autograder.base.neutralise import terminal
+    from autograder.grading.decisions import DecisionsError
     from autograder.regrade.extensions import ExtensionsError
     from autograder.regrade.gradescope_export import ExportError
     from autograder.regrade.job import Interrupted, OutdirError, regrade
@@ -296,7 +302,11 @@ def _regrade(args) -> int:
         return 1
     try:
         report = regrade(key, args.export, args.outdir, previous=args.previous, force=args.force, jobs=args.jobs,
-                         extensions=args.extensions)
+                         extensions=args.extensions, decisions=args.decisions)
+    except DecisionsError as exc:
+        print("\n".join(f"error: {terminal(error)}" for error in exc.errors), file=sys.stderr)
+        print("no decision recorded, nothing regraded: fix these and run the command again", file=sys.stderr)
+        return 1
     except OutdirError as exc:
         _error(exc)
         return 2

@@ -22,7 +22,13 @@ class Unreadable(Exception):
 
 
 class BadOptions(ValueError):
-    """A part's type options in the rubric are wrong (an author error)."""
+    """A part's type options in the rubric are wrong (an author error).
+
+    `path` is where in the options, when known: ("concepts", "symmetric", "phrases", 2)."""
+
+    def __init__(self, message: str, path: tuple = ()):
+        super().__init__(message)
+        self.path = path
 
 
 # A transform maps the correct value to another reading of it that the
@@ -69,6 +75,9 @@ class AnswerType(Protocol):
     def answer_like(self, expected: Any) -> Any:
         """A student's value that is exactly this expected value (the key of a text part is a set of concepts)."""
 
+    def explain(self, value: Any, expected: Any) -> str:
+        """What the student's value lacks of the expected one, in their terms, or "" (free text: the concepts not found)."""
+
     def mutations(self, expected: Any) -> Iterator[tuple[str, Any]]:
         """Named near-variants of a correct value (a sign flipped, a dimension off by one...), for `check`.
 
@@ -89,6 +98,9 @@ class ExactAnswer:
 
     def answer_like(self, expected: Any) -> Any:
         return expected
+
+    def explain(self, value: Any, expected: Any) -> str:
+        return ""  # the value shown and the mistake's feedback say it all
 
 
 def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

@@ -2,7 +2,8 @@
 
 The zip holds at its root what Gradescope runs (`setup.sh`, `run_autograder`),
 what `setup.sh` installs (`pyproject.toml`, `README.md`, `autograder/`,
-`reference/`), and one rubric with its compiled key. It is reproducible:
+`reference/`), and one rubric with its compiled key (and its TA decisions
+file, when there is one). It is reproducible:
 sorted entries, fixed timestamps (SOURCE_DATE_EPOCH when set), fixed
 permissions and compression, so the same rubric and code give the same bytes.
 
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from autograder.authoring.compile import cached_or_compiled
+from autograder.grading.decisions import decisions_path
 from autograder.grading.key import AnswerKey, write_cache
 from autograder.grading.results_json import WrittenResult
 from autograder.grading.rubric import Rubric, load_rubric
@@ -157,6 +159,9 @@ def zip_entries(rubric: Rubric, key_path: Path) -> list[tuple[str, Path]]:
     stem = Path(rubric.path).stem
     entries[f"rubric/{stem}.yaml"] = Path(rubric.path)
     entries[f"rubric/{stem}.key.json"] = key_path
+    decisions = decisions_path(rubric)
+    if decisions.is_file():  # the TA decisions: the container grades a decided answer as the regrade did
+        entries[f"rubric/{decisions.name}"] = decisions
     return sorted(entries.items())
 
 

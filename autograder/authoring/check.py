@@ -11,7 +11,8 @@ The passes, each finding what the one before cannot:
 5. the rubric's own examples, graded through the real judge;
 6. mutations of each correct answer (a sign flipped, an entry changed,
    transposed, a dimension off by one, channels dropped), none of which may
-   be graded correct.
+   be graded correct;
+7. the TA decisions file beside the rubric, if there is one (grading/decisions.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, Iterator
 
 from autograder.answers.base import Unreadable
 from autograder.base.text_enum import TextEnum
+from autograder.grading.decisions import DecisionsError, load_decisions
 from autograder.grading.judge import Verdict, judge, judge_all
 from autograder.authoring.compile import CompileError, compile_key
 from autograder.grading.key import AnswerKey, PartKey, cached_key
@@ -146,6 +148,10 @@ def _check(path: str | Path) -> CheckReport:
     problems += _key_problems(key)
     example_problems, examples = _example_problems(key)
     mutation_problems, mutations = _mutation_problems(key)
+    try:
+        load_decisions(rubric)
+    except DecisionsError as exc:
+        problems += [Problem(error.file, error.line, error.column, ERROR, error.message) for error in exc.errors]
     return CheckReport(file, _in_order(problems + example_problems + mutation_problems), rubric, examples, mutations)
 
 

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from autograder.grading.key import AnswerKey, Formula, PartKey, carried_forward
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import ParsedSubmission, Reading
+
+if TYPE_CHECKING:
+    from autograder.grading.decisions import AppliedDecision
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Verdict:
     read_as: str | None          # how the answer was read, as shown to the student
     tried: tuple[str, ...] = ()  # every reading that fitted, e.g. ("ecf", "pad0")
     credited_as: Any = None      # the value the answer counts as for the parts that use it; None if unread
+    decision: AppliedDecision | None = None  # a TA's decision that set this part's grade (decisions.py)
 
 
 @dataclass(frozen=True)
@@ -100,12 +104,14 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
         if fit is not None:
             mistake = mistake_key.mistake
             candidates.append(_Candidate(Outcome.MISTAKE, fit.credit, mistake.id, mistake.feedback, fit.credited_as))
+    explained = answer_type.explain(value, part_key.correct)
     if not candidates:
-        feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback)))
+        feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback, explained)))
         return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as, credited_as=value)
     best = max(candidates, key=lambda candidate: candidate.credit)  # max keeps the first of equals
     tried = tuple(candidate.mistake or candidate.outcome.value for candidate in candidates)
-    return Verdict(part.id, best.outcome, best.credit, best.mistake, best.feedback, read_as, tried, best.credited_as)
+    feedback = " ".join(filter(None, (best.feedback, explained if best.credit < 1 else "")))
+    return Verdict(part.id, best.outcome, best.credit, best.mistake, feedback, read_as, tried, best.credited_as)
 
 
 def _ecf_feedback(formula: Formula, answers: Mapping[str, Any], key: AnswerKey) -> str:

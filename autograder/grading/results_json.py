@@ -153,7 +153,8 @@ def _part_feedback(part_score: PartScore) -> str:
     lines = []
     if verdict.read_as is not None:
         lines.append(f"Your answer was read as: {verdict.read_as}")
-    if verdict.mistake:
+    ta_credit = verdict.decision is not None and verdict.decision.decision.credit is not None
+    if verdict.mistake and not ta_credit:  # a TA's credit replaces the engine's reading of the mistake
         # The label, never the id: ids are the staff's names ("gave_h_n" reads as nothing to a student).
         label = part.mistake(verdict.mistake).label
         lines.append(f"Recognised mistake: {label.rstrip('.')}." if label else "Recognised a common mistake.")
@@ -205,6 +206,13 @@ def _post_process(data: dict, result: GradeResult) -> None:
             "tried": list(verdict.tried),
             "review": part_score.part.review,
         }
+        if verdict.decision is not None:
+            decision = verdict.decision.decision
+            test["extra_data"]["ta_decision"] = {
+                "number": decision.number, "line": decision.line,
+                "credit": None if decision.credit is None else str(decision.credit),
+                "engine_credit": str(verdict.decision.engine_credit),
+            }
     check = data["tests"][-1]
     if result.submission.problem or not all(reading.read for reading in result.parsed.readings):
         check["status"] = "failed"
@@ -235,6 +243,9 @@ def _post_process(data: dict, result: GradeResult) -> None:
             "late_due": lateness.late_due,
         },
     }
+    decisions = result.decisions
+    if decisions.path is not None:
+        data["extra_data"]["ta_decisions"] = {"file": decisions.path.name, "sha256": decisions.sha256}
     del data["leaderboard"]
 
 
@@ -249,6 +260,13 @@ class WrittenPart:
     outcome: Outcome | None        # None for a verdict this engine does not know
     mistake: str | None
     read_as: str | None
+    decision: int | None = None          # the TA decision (its number in the decisions file) that set the grade
+    engine_points: float | None = None   # the engine's own points when a decision set them
+
+    @property
+    def rule(self) -> str:
+        """What set the points: the TA decision, else the mistake's id (empty for none)."""
+        return "ta_decision" if self.decision is not None else str(self.mistake or "")
 
 
 @dataclass(frozen=True)
@@ -266,6 +284,7 @@ class WrittenResult:
     rubric_sha256: str | None
     engine: str | None
     failure: Failure | None        # why grading could not run; None when it did
+    decisions_sha256: str | None   # the TA decisions file graded with, if any
     output: str
     parts: Mapping[str, WrittenPart]
 
@@ -279,10 +298,13 @@ class WrittenResult:
         for test in data.get("tests") or ():
             test_extra = test.get("extra_data") if isinstance(test, dict) else None
             if isinstance(test_extra, dict) and "part" in test_extra:
+                decided = test_extra.get("ta_decision") if isinstance(test_extra.get("ta_decision"), dict) else {}
                 parts[test_extra["part"]] = WrittenPart(
                     test_extra["part"], _float(test.get("score")), _member(Outcome, test_extra.get("verdict")),
-                    test_extra.get("mistake"), test_extra.get("read_as"))
+                    test_extra.get("mistake"), test_extra.get("read_as"), _int(decided.get("number")),
+                    _share(decided.get("engine_credit"), _float(test.get("max_score"))) if decided else None)
         error = extra.get("error")
+        decisions = extra.get("ta_decisions") if isinstance(extra.get("ta_decisions"), dict) else {}
         return cls(
             score=_float(data.get("score")) or 0.0,
             score_before_late_policy=_float(extra.get("score_before_late_policy")),
@@ -294,6 +316,7 @@ class WrittenResult:
             engine=_text(extra.get("engine")),
             # An error this engine does not name is still an error.
             failure=None if error is None else (_member(Failure, error) or Failure.ENGINE),
+            decisions_sha256=_text(decisions.get("sha256")),
             output=str(data.get("output") or ""),
             parts=parts,
         )
@@ -309,6 +332,18 @@ class WrittenResult:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _share(credit: Any, max_score: float | None) -> float | None:
+    """A credit as written ("1/3") times the part's points."""
+    try:
+        return round(float(Fraction(str(credit))) * max_score, 4) if max_score is not None else None
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _float(value: Any) -> float | None:

@@ -442,7 +442,7 @@ class _Loader:
         try:
             answer_type = ANSWER_TYPES[type_name](part.get("options") or {})
         except BadOptions as exc:
-            raise self.fail(where + ("options",), f"{what}: {exc}") from None
+            raise self.fail(where + ("options",) + exc.path, f"{what}: {exc}") from None
         answer, literal = self.answer(part["answer"], where + ("answer",), what, type_name)
         declared = part.get("mistakes") or []
         if not isinstance(declared, list):

@@ -37,6 +37,7 @@ from typing import Callable, Mapping, Protocol, TextIO
 from autograder.base import limits
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.base.neutralise import terminal
+from autograder.grading.decisions import Decisions, apply_decisions, load_decisions
 from autograder.grading.results_json import crash_json, results_json, write_json
 from autograder.grading.judge import judge_all
 from autograder.grading.key import AnswerKey, KeyUnavailable, load_key
@@ -77,22 +78,25 @@ class Paths:
         return cls(root / "submission", root / "submission_metadata.json", root / "results" / "results.json")
 
 
-def grade_submission(key: AnswerKey, paths: Paths, log: Log,
-                     metadata: Mapping | None = None, known_due: KnownDue | None = None) -> GradeResult:
-    """Grade with a compiled key; raises only on engine bugs (callers write crash results).
+def grade_submission(key: AnswerKey, paths: Paths, log: Log, metadata: Mapping | None = None,
+                     known_due: KnownDue | None = None, decisions: Decisions = Decisions()) -> GradeResult:
+    """Grade with a compiled key and the TA decisions; raises only on engine bugs (callers write crash results).
 
     `metadata` is Gradescope's submission metadata when the caller holds it; else paths.metadata is read.
     `known_due` is a due date the caller found for the submission (a regrade's), which the late policy uses."""
     rubric = key.rubric
     submission = read_submission(paths.submission, rubric.answer_file)
     parsed = parse_submission(submission, rubric)
-    verdicts = judge_all(key, parsed)
-    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata, known_due))
+    verdicts = apply_decisions(judge_all(key, parsed), parsed, rubric, decisions)
+    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata, known_due),
+                   decisions)
     log(f"answer file: {submission.file or '-'}; {submission.problem or 'read'}")
     for part_score in result.parts:
         verdict = part_score.verdict
+        decided = f"  TA decision {verdict.decision.decision.number}" if verdict.decision else ""
         log(f"  {verdict.part_id:<24} {verdict.outcome:<10} {verdict.mistake or '':<22} "
-            f"{float(part_score.points):g}/{float(part_score.part.points):g}  tried={','.join(verdict.tried) or '-'}")
+            f"{float(part_score.points):g}/{float(part_score.part.points):g}  tried={','.join(verdict.tried) or '-'}"
+            f"{decided}")
     log(f"score {float(result.earned):g} x late factor {result.lateness.factor} = {float(result.final):g}")
     return result
 
@@ -120,8 +124,8 @@ def _lateness(rubric: Rubric, paths: Paths, log: Log, metadata: Mapping | None,
 def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key: AnswerKey | None = None,
         *, time_limit: float | None = None, metadata: Mapping | None = None, known_due: KnownDue | None = None,
         on_graded: Callable[[GradeResult], None] | None = None,
-        key_loader: Callable[[Rubric], AnswerKey] = load_key) -> dict:
-    """Load the rubric and key (unless given), grade, and write results.json whatever happens.
+        key_loader: Callable[[Rubric], AnswerKey] = load_key, decisions: Decisions | None = None) -> dict:
+    """Load the rubric, key and TA decisions (unless given), grade, and write results.json whatever happens.
 
     `key_loader` gets the key of a loaded rubric: by default the compiled key
     beside it (grading never runs the solvers); the CLI passes one that
@@ -130,9 +134,11 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
     `time_limit` is in seconds, by default limits.MAX_SECONDS_PER_SUBMISSION.
     A class regrade gives `metadata` (Gradescope's, from its export) instead of
     a file to write and read back, `known_due` when it found the student's due
-    date (the export has none), and takes the free-text answers from the
-    grades handed to `on_graded` instead of reading every submission twice.
-    Returns what was written; raises only if results.json cannot be written
+    date (the export has none), the TA decisions it read once (by default the
+    decisions file beside the rubric is read; a broken one is a rubric error),
+    and takes the free-text answers from the grades handed to `on_graded`
+    instead of reading every submission twice. Returns what was written;
+    raises only if results.json cannot be written
     (the results are then in the staff log)."""
     def log(line: str, detail: str = "") -> None:
         # Staff read the log in a terminal or on Gradescope's page: a line a file name or an answer could
@@ -148,7 +154,8 @@ def run(rubric_path: str | Path, paths: Paths, stream: TextIO = sys.stdout, key:
                 rubric = key.rubric if key else load_rubric(rubric_path)
                 max_score, extra["rubric_sha256"] = rubric.total_points, rubric.sha256
                 key = key or key_loader(rubric)
-                result = grade_submission(key, paths, log, metadata, known_due)
+                decisions = decisions if decisions is not None else load_decisions(rubric)
+                result = grade_submission(key, paths, log, metadata, known_due, decisions)
                 if on_graded is not None:
                     on_graded(result)
             finally:

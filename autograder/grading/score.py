@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from autograder.grading.decisions import Decisions
 from autograder.grading.judge import Verdict
 from autograder.grading.late import Lateness
 from autograder.grading.readings import ParsedSubmission
@@ -37,6 +38,7 @@ class GradeResult:
     parsed: ParsedSubmission
     parts: tuple[PartScore, ...]
     lateness: Lateness
+    decisions: Decisions = Decisions()    # the TA decisions file graded with (none: no file)
 
     @cached_property
     def earned(self) -> Fraction:
@@ -50,8 +52,8 @@ class GradeResult:
 
 
 def score(rubric: Rubric, engine: str, submission: Submission, parsed: ParsedSubmission,
-          verdicts: tuple[Verdict, ...], lateness: Lateness) -> GradeResult:
+          verdicts: tuple[Verdict, ...], lateness: Lateness, decisions: Decisions = Decisions()) -> GradeResult:
     """The verdicts and lateness of one submission put together as its GradeResult."""
     by_part = {verdict.part_id: verdict for verdict in verdicts}
     parts = tuple(PartScore(part, by_part[part.id]) for part in rubric.parts)
-    return GradeResult(rubric, engine, submission, parsed, parts, lateness)
+    return GradeResult(rubric, engine, submission, parsed, parts, lateness, decisions)

@@ -17,6 +17,10 @@ its student, else the one the container recorded in the results the export
 keeps (`known_due`); the export itself has none. A submission late by the
 rubric's date with neither is flagged.
 
+The TA decisions beside the rubric (grading/decisions.py) are read once and
+applied as the container applies them; with --decisions, a TA's filled-in
+review.csv is first recorded in that file (regrade/review_decisions.py).
+
 OUTDIR holds regrade.json (which export and extensions list, and whether
 the regrade finished), results/<submission>/ (results.json, and stdout, the
 staff log, when grading failed), grades.csv, review.csv, changes.csv,
@@ -47,6 +51,7 @@ from typing import Callable, Mapping, Sequence, TextIO
 from autograder.base.atomic import write_text_atomic
 from autograder.base.neutralise import terminal
 from autograder.base.text_enum import TextEnum
+from autograder.grading.decisions import Decision, Decisions, load_decisions
 from autograder.grading.key import AnswerKey
 from autograder.grading.late import DueSource, KnownDue
 from autograder.grading.outcomes import Failure, Outcome
@@ -58,6 +63,7 @@ from autograder.grading.submission import read_submission
 from autograder.regrade.extensions import Extensions, read_extensions
 from autograder.regrade.gradescope_export import METADATA_JSON, Export, ExportedSubmission, read_export
 from autograder.regrade.graded import Flag, FlagKind, GradedSubmission
+from autograder.regrade.review_decisions import Recorded, record_review
 from autograder.regrade.tables import RESULTS, flag_text, read_results, write_changes, write_grades, write_review
 
 STATE_FILE = "regrade.json"
@@ -93,6 +99,19 @@ class RegradeReport:
     seconds: float
     rows: Mapping[str, int]        # file name -> rows (grades.csv), groups (review.csv), changed parts (changes.csv)
     extension_problems: tuple[str, ...] = ()  # rows of --extensions that name no submitter
+    decisions: Decisions = Decisions()   # the TA decisions graded with
+    recorded: Recorded | None = None     # what --decisions recorded
+
+    def decided(self) -> dict[int, int]:
+        """Decision number -> answers it set the grade of, in this regrade."""
+        counts: Counter = Counter(written.decision for submission in self.graded
+                                  for written in submission.result.parts.values() if written.decision is not None)
+        return dict(counts)
+
+    def unmatched(self) -> list[Decision]:
+        """Decisions no answer of this export is worded as: kept in the file, and listed."""
+        used = self.decided()
+        return [decision for decision in self.decisions.entries if decision.number not in used]
 
     exit_code = 0  # the batch ran, even with submissions that could not be graded: they are listed
 
@@ -125,6 +144,18 @@ class RegradeReport:
         if self.export.problems:
             lines.append(f"{_count(len(self.export.problems), 'problem')} with the export itself:")
             lines.extend(_listed(self.export.problems))
+        if self.recorded is not None:
+            lines.append(self.recorded.summary())
+        if self.decisions.entries:
+            decided = self.decided()
+            lines.append(f"{_count(len(self.decisions.entries), 'TA decision')} from {self.decisions.path.name} "
+                         f"(sha256 {self.decisions.sha256[:16]}...) set the grade of "
+                         f"{_count(sum(decided.values()), 'answer')}.")
+            unmatched = self.unmatched()
+            if unmatched:
+                lines.append(f"{_count(len(unmatched), 'decision')} matched no answer in this export (kept in the file):")
+                lines.extend(f"  {self.decisions.path.name}:{decision.line}: {decision.part_id} "
+                             f"{decision.wordings[0]!r}" for decision in unmatched[:LISTED])
         lines.append(f"Written to {self.outdir}:")
         lines.append(f"  grades.csv    {_count(self.rows['grades.csv'], 'row')}, one per submitter")
         lines.append(f"  review.csv    {_count(self.rows['review.csv'], 'group')} of free-text answers for a TA to read")
@@ -140,12 +171,15 @@ class RegradeReport:
 
 def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous: str | Path | None = None,
             force: bool = False, jobs: int | None = None, progress: TextIO | None = None,
-            extensions: str | Path | None = None) -> RegradeReport:
+            extensions: str | Path | None = None, decisions: str | Path | None = None) -> RegradeReport:
     """Regrade every submission of `export` into `outdir` and write the tables and the report.
 
     `extensions` is the staff's list of students' own due dates (extensions.py).
-    Raises ExtensionsError (the list is wrong), OutdirError (outdir or previous
-    unusable: a usage error), ExportError (the export cannot be read),
+    `decisions` is a review.csv a TA filled in: recorded in the decisions
+    file beside the rubric before grading, which applies every decision there.
+    Raises ExtensionsError (the list is wrong), DecisionsError (the decisions
+    file or the review.csv cannot be used: every error, with its line),
+    OutdirError (outdir or previous unusable: a usage error), ExportError (the export cannot be read),
     Interrupted (Ctrl-C: what was graded is kept, and the same call resumes)."""
     started = time.perf_counter()
     export, outdir = Path(export), Path(outdir)
@@ -156,6 +190,8 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
         previous = Path(previous)
         if not (previous / RESULTS).is_dir() or previous.resolve() == outdir.resolve():
             raise OutdirError(f"--previous {previous}: not the OUTDIR of another regrade (it has no {RESULTS}/ folder)")
+    recorded = record_review(key.rubric, decisions) if decisions is not None else None
+    ta_decisions = load_decisions(key.rubric)
     if claim is Claim.REPLACE:
         _remove_outputs(outdir)
     unzipped = outdir / UNZIPPED
@@ -167,7 +203,7 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
     tasks = [_task(submission, outdir, claim is Claim.RESUME, due_dates) for submission in exported.submissions]
     bar = _Progress(len(tasks), sys.stderr if progress is None else progress)
     try:
-        outcomes = _grade_all(key, tasks, jobs, bar.advance)
+        outcomes = _grade_all(key, ta_decisions, tasks, jobs, bar.advance)
     except KeyboardInterrupt:
         raise Interrupted(bar.done, len(tasks)) from None
     finally:
@@ -179,7 +215,7 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
         graded = tuple(sorted((_graded(submission, outcomes[submission.submission_id])
                                for submission in exported.submissions), key=lambda graded: graded.submission_id))
         rows = {"grades.csv": write_grades(outdir / "grades.csv", key.rubric, graded),
-                "review.csv": write_review(outdir / "review.csv", key.rubric, graded)}
+                "review.csv": write_review(outdir / "review.csv", key.rubric, graded, ta_decisions)}
         if previous is not None:
             rows["changes.csv"] = write_changes(outdir / "changes.csv", key.rubric, read_results(previous), graded)
         from autograder.regrade.report_page import write_report  # matplotlib: only now, after the workers are gone
@@ -191,7 +227,8 @@ def regrade(key: AnswerKey, export: str | Path, outdir: str | Path, *, previous:
     reused = sum(outcome.reused for outcome in outcomes.values())
     unmatched = tuple(due_dates.unmatched(person for submission in exported.submissions
                                           for person in submission.submitters)) if due_dates else ()
-    return RegradeReport(key, outdir, exported, graded, reused, jobs, time.perf_counter() - started, rows, unmatched)
+    return RegradeReport(key, outdir, exported, graded, reused, jobs, time.perf_counter() - started, rows,
+                         extension_problems=unmatched, decisions=ta_decisions, recorded=recorded)
 
 
 def _digest(due_dates: Extensions | None) -> str | None:
@@ -302,21 +339,22 @@ def known_due(submission: ExportedSubmission, due_dates: Extensions | None) -> K
 
 
 _KEY: AnswerKey | None = None
+_DECISIONS: Decisions = Decisions()
 _REVIEW_RUBRIC: Rubric | None = None  # the rubric's free-text parts only: what review.csv needs read again
 _REVIEW_PARTS: frozenset[str] = frozenset()
 
 
-def _use_key(key: AnswerKey) -> None:
-    global _KEY, _REVIEW_RUBRIC, _REVIEW_PARTS
+def _use_key(key: AnswerKey, decisions: Decisions) -> None:
+    global _KEY, _DECISIONS, _REVIEW_RUBRIC, _REVIEW_PARTS
     review_parts = tuple(part for part in key.rubric.parts if part.review)
-    _KEY = key
+    _KEY, _DECISIONS = key, decisions
     _REVIEW_RUBRIC = dataclasses.replace(key.rubric, parts=review_parts) if review_parts else None
     _REVIEW_PARTS = frozenset(part.id for part in review_parts)
 
 
-def _start_worker(key: AnswerKey) -> None:
+def _start_worker(key: AnswerKey, decisions: Decisions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the pool
-    _use_key(key)
+    _use_key(key, decisions)
     # The fork inherits the parent's collector switched off (see _grade_all): grading makes cyclic
     # garbage, so switch it on, but leave what was inherited (the key, every module) out of it:
     # scanning that would only take time and, by touching the parent's pages, copy them.
@@ -331,7 +369,7 @@ def _grade_chunk(tasks: Sequence[_Task]) -> list[_Graded]:
 def _grade_task(task: _Task) -> _Graded:
     key = _KEY
     results_path = task.results_dir / "results.json"
-    result = _reusable(results_path, key) if task.reuse else None
+    result = _reusable(results_path, key, _DECISIONS) if task.reuse else None
     if result is not None:
         return _Graded(task.submission_id, result, _review_texts(task.files), True)
     # A submission without metadata of its own is graded as the container grades one with none.
@@ -339,19 +377,19 @@ def _grade_task(task: _Task) -> _Graded:
     log, graded = io.StringIO(), []
     result = WrittenResult.from_json(run(key.rubric.path, Paths(task.files, metadata_path, results_path), stream=log,
                                          key=key, metadata=task.metadata, known_due=task.known_due,
-                                         on_graded=graded.append))
+                                         on_graded=graded.append, decisions=_DECISIONS))
     if result.failure is not None:
         write_text_atomic(task.results_dir / "stdout", log.getvalue())
     return _Graded(task.submission_id, result, _free_texts(graded[0].parsed) if graded else {}, False)
 
 
-def _reusable(results_path: Path, key: AnswerKey) -> WrittenResult | None:
-    """The results.json an interrupted run wrote, if it is valid and graded with this rubric and engine.
+def _reusable(results_path: Path, key: AnswerKey, decisions: Decisions) -> WrittenResult | None:
+    """The results.json an interrupted run wrote, if it is valid and graded with this rubric, engine and decisions.
 
     Results saying grading failed (stopped by the shutdown, a worker that died, ...) are graded again."""
     result = WrittenResult.read(results_path)
     if (result is not None and result.rubric_sha256 == key.rubric.sha256 and result.engine == key.engine
-            and result.failure is None):
+            and result.decisions_sha256 == decisions.sha256 and result.failure is None):
         return result
     return None
 
@@ -377,7 +415,7 @@ def _pool_context():
     return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
-def _grade_all(key: AnswerKey, tasks: Sequence[_Task], jobs: int,
+def _grade_all(key: AnswerKey, decisions: Decisions, tasks: Sequence[_Task], jobs: int,
                advance: Callable[[int], None]) -> dict[str, _Graded]:
     outcomes: dict[str, _Graded] = {}
 
@@ -386,7 +424,7 @@ def _grade_all(key: AnswerKey, tasks: Sequence[_Task], jobs: int,
         advance(len(batch))
 
     if jobs == 1:
-        _use_key(key)
+        _use_key(key, decisions)
         for task in tasks:
             record([_grade_task(task)])
         return outcomes
@@ -396,13 +434,13 @@ def _grade_all(key: AnswerKey, tasks: Sequence[_Task], jobs: int,
     gc.disable()
     try:
         while queue:
-            unfinished = _pool_round(key, queue, jobs, size, record)
+            unfinished = _pool_round(key, decisions, queue, jobs, size, record)
             # A worker died. The pool starts chunks in order, at most jobs + 1 at a time, so its
             # submission is in the first jobs + 1 chunks not finished: grade those one by one, in
             # order, in a pool of one, where a death names the submission that caused it.
             suspects, queue = unfinished[:(jobs + 1) * size], unfinished[(jobs + 1) * size:]
             while suspects:
-                suspects = _pool_round(key, suspects, 1, 1, record)
+                suspects = _pool_round(key, decisions, suspects, 1, 1, record)
                 if suspects:
                     record([_worker_died(key, suspects[0])])
                     suspects = suspects[1:]
@@ -411,12 +449,13 @@ def _grade_all(key: AnswerKey, tasks: Sequence[_Task], jobs: int,
     return outcomes
 
 
-def _pool_round(key: AnswerKey, tasks: Sequence[_Task], workers: int, size: int,
+def _pool_round(key: AnswerKey, decisions: Decisions, tasks: Sequence[_Task], workers: int, size: int,
                 record: Callable[[Sequence[_Graded]], None]) -> list[_Task]:
     """Grade tasks in a fresh pool; the tasks not finished (in order) if a worker died."""
     chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
     finished: set[int] = set()
-    pool = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker, initargs=(key,))
+    pool = ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker,
+                               initargs=(key, decisions))
     try:
         futures = {pool.submit(_grade_chunk, chunk): index for index, chunk in enumerate(chunks)}
         for future in as_completed(futures):

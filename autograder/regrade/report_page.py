@@ -107,6 +107,8 @@ def part_summaries(rubric: Rubric, graded: ClassResults) -> list[PartSummary]:
 
 
 def _label(written: WrittenPart) -> str:
+    if written.decision is not None:
+        return written.rule  # a TA's decision set the points, whatever the engine read
     return f"mistake {written.mistake}" if written.outcome is Outcome.MISTAKE else str(written.outcome or "")
 
 

@@ -20,16 +20,16 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from autograder.answers.wording import near_identical, wording_key
 from autograder.base.atomic import write_text_atomic
 from autograder.base.neutralise import csv_cell
+from autograder.grading.decisions import Decision, Decisions
 from autograder.grading.results_json import WrittenPart, WrittenResult
 from autograder.grading.rubric import Part, Rubric
 from autograder.regrade.graded import Flag, FlagKind, GradedSubmission
@@ -38,13 +38,6 @@ RESULTS = "results"  # OUTDIR/results/<submission>/results.json
 
 # Excel shows at most this many characters in a cell; a longer list of submission ids is cut with a count.
 _CELL_CHARACTERS = 32_000
-# Two spellings of a word are one typo apart when at most this many edits separate them
-# (1 for short words, 2 from 8 letters on) and both have at least 4 letters: "symetric" is
-# "symmetric", but "now" is not "not".
-_TYPO_MIN_LETTERS = 4
-_TYPO_LONG_WORD = 8
-_TYPO_CANDIDATES = 25  # spellings compared per word position, most frequent first
-_TYPO_MAX_WORDS = 80   # longer answers are grouped only when identical (the search grows with the square)
 # changes.csv's Part column for what is not one part.
 WHOLE_SUBMISSION = "(whole submission)"
 LATE_FACTOR = "(late factor)"
@@ -138,35 +131,46 @@ def write_grades(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
 
 # ---------------------------------------------------------------- review.csv
 
+# review.csv's columns; a TA fills in the last two, and `regrade --decisions` reads them back.
+REVIEW_HEADER = ("Part", "Group", "Students", "Text", "Other wordings", "Concepts found", "Graded as",
+                 "Engine points", "Max points", "TA credit", "TA feedback", "Wordings", "Submission IDs",
+                 "Rubric SHA-256", "Engine")
+
+
 @dataclass(frozen=True)
 class ReviewGroup:
     """Answers to one free-text part that one TA decision can cover."""
 
     part: Part
-    texts: tuple[str, ...]                         # the distinct wordings, most common first
+    texts: tuple[str, ...]                         # the distinct wordings as written, most common first
     members: tuple[tuple[GradedSubmission, str], ...]
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """The group's normalised wordings: what a TA decision on it is keyed by."""
+        return tuple(sorted({wording_key(text) for text in self.texts}))
 
 
 def review_groups(rubric: Rubric, graded: Sequence[GradedSubmission]) -> list[ReviewGroup]:
     """Free-text answers grouped by identical or near-identical text, largest group first, per part.
 
-    Identical: the same words once case, width, punctuation and spacing are
-    ignored. Near-identical: in addition, one word spelled differently by a
-    typo or two. Word order and every other word count, so "A is cheaper than
-    B" and "B is cheaper than A" stay apart."""
+    Near-identical (answers.wording.near_identical): the same words once
+    case, width, punctuation, spacing, fillers ("is", "must be"), hyphens and
+    one typo per word are set aside; a negation, a negating prefix
+    ("asymmetric") or another name (A, B) is never set aside, and word order
+    counts ("A is cheaper than B" is not "B is cheaper than A"). Answers the
+    engine (or a TA decision) graded differently, by points, verdict, rule or
+    concepts found, are never in one group."""
     groups = []
     for part in rubric.parts:
         if not part.review:
             continue
         answers = [(submission, submission.review_texts[part.id])
                    for submission in graded if part.id in submission.review_texts]
-        by_words: dict[tuple[str, ...], list[tuple[GradedSubmission, str]]] = {}
+        canonical = near_identical(text for _, text in answers)
+        merged: dict[tuple, list[tuple[GradedSubmission, str]]] = {}
         for submission, text in answers:
-            by_words.setdefault(_words(text), []).append((submission, text))
-        merged: dict[tuple[str, ...], list[tuple[GradedSubmission, str]]] = {}
-        find = _typo_union(by_words)
-        for words, members in by_words.items():
-            merged.setdefault(find(words), []).extend(members)
+            merged.setdefault((canonical[text], _graded_as(submission, part)), []).append((submission, text))
         part_groups = []
         for members in merged.values():
             wordings = Counter(text for _, text in members)
@@ -178,60 +182,18 @@ def review_groups(rubric: Rubric, graded: Sequence[GradedSubmission]) -> list[Re
     return groups
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+def _graded_as(submission: GradedSubmission, part: Part) -> tuple:
+    written = submission.result.parts.get(part.id)
+    if written is None:
+        return ()
+    return written.points, written.outcome, written.mistake, written.read_as, written.decision
 
 
-def _typo_union(by_words: Mapping[tuple[str, ...], list]):
-    """A find() joining word sequences that differ in one word, spelled a typo apart."""
-    parent: dict[tuple[str, ...], tuple[str, ...]] = {words: words for words in by_words}
+def write_review(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission],
+                 decisions: Decisions = Decisions()) -> int:
+    """One row per group of near-identical answers, so one decision covers all of it; returns the group count.
 
-    def find(words):
-        while parent[words] != words:
-            parent[words] = parent[parent[words]]
-            words = parent[words]
-        return words
-
-    # Sequences that agree everywhere but at position i share the key (len, i, the other words).
-    buckets: dict[tuple, Counter] = {}
-    for words, members in by_words.items():
-        if len(words) > _TYPO_MAX_WORDS:
-            continue
-        for i, word in enumerate(words):
-            if len(word) >= _TYPO_MIN_LETTERS:
-                buckets.setdefault((len(words), i, words[:i] + words[i + 1:]), Counter())[words] += len(members)
-    for (_, i, _), spellings in buckets.items():
-        if len(spellings) < 2:
-            continue
-        ranked = [words for words, _ in spellings.most_common()]
-        for index, words in enumerate(ranked):
-            for other in ranked[max(0, index - _TYPO_CANDIDATES):index]:
-                if _typo_apart(words[i], other[i]):
-                    parent[find(words)] = find(other)
-    return find
-
-
-def _typo_apart(a: str, b: str) -> bool:
-    if min(len(a), len(b)) < _TYPO_MIN_LETTERS:
-        return False
-    allowed = 1 if max(len(a), len(b)) < _TYPO_LONG_WORD else 2
-    if abs(len(a) - len(b)) > allowed:
-        return False
-    previous = list(range(len(b) + 1))  # Levenshtein distance, row by row, stopping once it cannot be small
-    for row, letter in enumerate(a, 1):
-        current = [row]
-        for column, other in enumerate(b, 1):
-            current.append(min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (letter != other)))
-        if min(current) > allowed:
-            return False
-        previous = current
-    return previous[-1] <= allowed
-
-
-def write_review(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission]) -> int:
-    """One row per group of near-identical answers, so one decision covers all of it; returns the group count."""
-    header = ["Part", "Group", "Students", "Text", "Other wordings", "Graded as", "Points", "Max points",
-              "Submission IDs", "Rubric SHA-256", "Engine"]
+    A group a TA decided shows the decision in its TA credit and TA feedback."""
     groups = review_groups(rubric, graded)
     numbers: Counter = Counter()
 
@@ -241,21 +203,40 @@ def write_review(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
             numbers[part.id] += 1
             outcomes: Counter = Counter()
             points: Counter = Counter()
+            concepts: Counter = Counter()
             graded_with = set()
+            decided = set()
             for submission, _ in group.members:
                 written = submission.result.parts.get(part.id)
                 outcomes[" ".join(filter(None, (_verdict(written), _rule(written))))] += 1
-                points[_decimal(written.points if written else None)] += 1
+                engine = written.engine_points if written and written.decision is not None else (
+                    written.points if written else None)
+                points[_decimal(engine)] += 1
+                concepts[written.read_as if written and written.read_as else ""] += 1
                 graded_with.add(_graded_with(submission.result))
+                decided.add(written.decision if written else None)
+            decision = _decision_of(decisions, decided)
             yield [
                 part.id, f"{part.id}#{numbers[part.id]}", len(group.members), csv_cell(group.texts[0]),
-                len(group.texts) - 1, "; ".join(f"{outcome} x{count}" for outcome, count in outcomes.most_common()),
+                len(group.texts) - 1, csv_cell(" / ".join(value for value, _ in concepts.most_common() if value)),
+                "; ".join(f"{outcome} x{count}" for outcome, count in outcomes.most_common()),
                 " / ".join(value for value, _ in points.most_common()), _decimal(float(part.points)),
+                str(decision.credit) if decision and decision.credit is not None else "",
+                csv_cell(decision.feedback) if decision else "",
+                csv_cell("\n".join(group.wordings)),
                 csv_cell(_ids([submission.submission_id for submission, _ in group.members])),
                 " ".join(sorted({sha for sha, _ in graded_with})), " ".join(sorted({engine for _, engine in graded_with})),
             ]
 
-    return _write_csv(path, header, rows())
+    return _write_csv(path, REVIEW_HEADER, rows())
+
+
+def _decision_of(decisions: Decisions, numbers: set) -> Decision | None:
+    """The one decision every member was graded with, if there is one."""
+    if len(numbers) != 1:
+        return None
+    number = next(iter(numbers))
+    return decisions.entries[number - 1] if number and 0 < number <= len(decisions.entries) else None
 
 
 def _ids(ids: Sequence[str]) -> str:
@@ -331,7 +312,7 @@ def _verdict(written: WrittenPart | None) -> str:
 
 
 def _rule(written: WrittenPart | None) -> str:
-    return str(written.mistake or "") if written else ""
+    return written.rule if written else ""
 
 
 def _total(result: WrittenResult | None) -> str:
