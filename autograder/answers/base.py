@@ -75,6 +75,10 @@ class AnswerType(Protocol):
         None of them may be graded correct; a variant that is no value of
         this type (a negative dimension) is left out."""
 
+    def near_miss_limit(self, name: str, expected: Any) -> int:
+        """The largest count near miss `name` can give against this expected value while part of the
+        answer is still right (an arithmetic slip on a 1x1 matrix can count none), for `check`."""
+
 
 class ExactAnswer:
     """The shared half of an answer type the engine judges alone: no TA reads it, and its key is an answer."""
@@ -89,6 +93,9 @@ class ExactAnswer:
 
     def answer_like(self, expected: Any) -> Any:
         return expected
+
+    def near_miss_limit(self, name: str, expected: Any) -> int:
+        return 0  # a type without near misses
 
 
 def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

@@ -5,6 +5,10 @@ fixed order (correct, error carried forward, the declared mistakes in rubric
 order, each also relative to the student's own earlier answers), every
 reading that fits is kept in the trace, and the one with the most credit
 wins; on a tie the earlier one does.
+
+Feedback is rendered on the variant's numbers (`{conv1.pad}`), with
+`{answer}` the part's correct answer and `{@part.id}` the student's own
+answer to that part (grading/expressions.py).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Mapping
 
+from autograder.answers.base import AnswerType
+from autograder.grading.expressions import render
 from autograder.grading.key import AnswerKey, Formula, PartKey, carried_forward
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import ParsedSubmission, Reading
@@ -62,13 +68,27 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
         credit = mistake_key.credit_for(answer_type, value, part_key.correct, ecf_value, answers)
         if credit is not None:
             mistake = mistake_key.mistake
-            candidates.append(_Candidate(Outcome.MISTAKE, credit, mistake.id, mistake.feedback))
+            candidates.append(_Candidate(Outcome.MISTAKE, credit, mistake.id, _rendered(mistake.feedback, part_key, answers, key)))
     if not candidates:
-        feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback)))
+        feedback = " ".join(filter(None, ("Not correct.", _rendered(part.wrong_feedback, part_key, answers, key))))
         return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as)
     best = max(candidates, key=lambda candidate: candidate.credit)  # max keeps the first of equals
     tried = tuple(candidate.mistake or candidate.outcome.value for candidate in candidates)
     return Verdict(part.id, best.outcome, best.credit, best.mistake, best.feedback, read_as, tried)
+
+
+def _rendered(template: str, part_key: PartKey, answers: Mapping[str, Any], key: AnswerKey) -> str:
+    """Feedback on the variant's numbers: {answer} is the correct answer, {@part.id} the student's own."""
+    def own(part_id: str) -> str:
+        part = key.rubric.part(part_id)
+        return part.answer_type.show(answers[part_id]) if part_id in answers else f"(no answer to {part.number})"
+
+    return render(template, key.rubric.parameters, lambda: shown_answer(part_key.part.answer_type, part_key.correct), own)
+
+
+def shown_answer(answer_type: AnswerType, correct: Any) -> str:
+    """A correct answer from the key as students are shown answers."""
+    return answer_type.show(answer_type.answer_like(correct))
 
 
 def _ecf_feedback(formula: Formula, answers: Mapping[str, Any], key: AnswerKey) -> str:

@@ -13,7 +13,10 @@ skip, and the whole result is built in memory and written once, atomically.
 
 Visibility: parts are `after_due_date`; the 0-point "Submission check" is
 `visible`, so before the due date a student sees only how each answer was
-read. No test is ever `hidden` (that would hide every student's total).
+read (and, for a rubric with per-student numbers, which numbers they are
+graded with). No test is ever `hidden` (that would hide every student's
+total). `extra_data` is stored, never shown: the staff-only note that a
+wrong answer is another variant's correct one goes there.
 
 Format: every output is `text`, so nothing a student wrote is rendered
 (no HTML, no Markdown links or images); what would still mislead as plain
@@ -35,6 +38,7 @@ from autograder.answers.base import quote
 from autograder.base.atomic import write_text_atomic
 from autograder.grading.outcomes import Failure, Outcome
 from autograder.grading.score import GradeResult, PartScore
+from autograder.grading.variants import VariantRule
 
 PART_VISIBILITY = "after_due_date"
 OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}
@@ -125,12 +129,27 @@ def _submission_check_test(result: GradeResult) -> dict:
     return _test("Submission check", None, 0, _submission_check(result), "visible", "0")
 
 
+def _variant_lines(result: GradeResult) -> list[str]:
+    variant = result.variant
+    if variant is None:
+        return []
+    if variant.choice.rule is VariantRule.NO_EMAIL:
+        head = ("No e-mail address came with this submission, so it was graded with the numbers printed in the "
+                "homework (if your handout shows other numbers, tell the course staff):")
+    else:
+        head = (f"Your numbers (variant {variant.choice.label}), as in your handout"
+                + (", those of your group member who sorts first by e-mail" if variant.choice.rule is VariantRule.GROUP
+                   else "") + ":")
+    return [head, *(f"  {line}" for line in variant.numbers)]
+
+
 def _submission_check(result: GradeResult) -> str:
     submission = result.submission
+    lines = _variant_lines(result)
     if submission.problem:
-        lines = [submission.problem]
+        lines += [submission.problem]
     else:
-        lines = [f"Answer file: {submission.file}"]
+        lines += [f"Answer file: {submission.file}"]
         for part_score in result.parts:
             part = part_score.part
             reading = result.parsed.reading(part.id)
@@ -162,6 +181,9 @@ def _post_process(data: dict, result: GradeResult) -> None:
             "tried": list(verdict.tried),
             "review": part_score.part.review,
         }
+        fits = result.variant.fits.get(part_score.part.id) if result.variant else None
+        if fits:
+            test["extra_data"]["fits_other_variants"] = list(fits)
     check = data["tests"][-1]
     if result.submission.problem or not all(reading.read for reading in result.parsed.readings):
         check["status"] = "failed"
@@ -186,6 +208,10 @@ def _post_process(data: dict, result: GradeResult) -> None:
             "due_source": lateness.due_source,
         },
     }
+    if result.variant is not None:
+        choice = result.variant.choice
+        data["extra_data"]["variant"] = {"index": choice.index, "label": choice.label, "rule": choice.rule,
+                                         "pool": result.variant.pool_id}
     del data["leaderboard"]
 
 
@@ -200,6 +226,7 @@ class WrittenPart:
     outcome: Outcome | None        # None for a verdict this engine does not know
     mistake: str | None
     read_as: str | None
+    fits_other_variants: tuple[str, ...] = ()   # a wrong answer that is right for these other variants
 
 
 @dataclass(frozen=True)
@@ -219,6 +246,8 @@ class WrittenResult:
     failure: Failure | None        # why grading could not run; None when it did
     output: str
     parts: Mapping[str, WrittenPart]
+    variant: str | None = None     # the variant graded on ("17", "base"); None for a rubric without draw:
+    pool: str | None = None        # the pool's id (which secret drew it)
 
     @classmethod
     def from_json(cls, data: Any) -> WrittenResult:
@@ -230,10 +259,13 @@ class WrittenResult:
         for test in data.get("tests") or ():
             test_extra = test.get("extra_data") if isinstance(test, dict) else None
             if isinstance(test_extra, dict) and "part" in test_extra:
+                fits = test_extra.get("fits_other_variants")
                 parts[test_extra["part"]] = WrittenPart(
                     test_extra["part"], _float(test.get("score")), _member(Outcome, test_extra.get("verdict")),
-                    test_extra.get("mistake"), test_extra.get("read_as"))
+                    test_extra.get("mistake"), test_extra.get("read_as"),
+                    tuple(str(label) for label in fits) if isinstance(fits, list) else ())
         error = extra.get("error")
+        variant = extra.get("variant") if isinstance(extra.get("variant"), dict) else {}
         return cls(
             score=_float(data.get("score")) or 0.0,
             score_before_late_policy=_float(extra.get("score_before_late_policy")),
@@ -247,6 +279,8 @@ class WrittenResult:
             failure=None if error is None else (_member(Failure, error) or Failure.ENGINE),
             output=str(data.get("output") or ""),
             parts=parts,
+            variant=_text(variant.get("label")),
+            pool=_text(variant.get("pool")),
         )
 
     @classmethod

@@ -12,6 +12,7 @@ from autograder.grading.late import Lateness
 from autograder.grading.readings import ParsedSubmission
 from autograder.grading.rubric import Part, Rubric
 from autograder.grading.submission import Submission
+from autograder.grading.variants import GradedVariant
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class GradeResult:
     parsed: ParsedSubmission
     parts: tuple[PartScore, ...]
     lateness: Lateness
+    variant: GradedVariant | None = None     # for a rubric with draw:, the variant it was graded on
 
     @cached_property
     def earned(self) -> Fraction:
@@ -50,8 +52,8 @@ class GradeResult:
 
 
 def score(rubric: Rubric, engine: str, submission: Submission, parsed: ParsedSubmission,
-          verdicts: tuple[Verdict, ...], lateness: Lateness) -> GradeResult:
+          verdicts: tuple[Verdict, ...], lateness: Lateness, variant: GradedVariant | None = None) -> GradeResult:
     """The verdicts and lateness of one submission put together as its GradeResult."""
     by_part = {verdict.part_id: verdict for verdict in verdicts}
     parts = tuple(PartScore(part, by_part[part.id]) for part in rubric.parts)
-    return GradeResult(rubric, engine, submission, parsed, parts, lateness)
+    return GradeResult(rubric, engine, submission, parsed, parts, lateness, variant)
