@@ -35,8 +35,8 @@ from typing import Any, Iterator, Mapping
 
 from autograder.authoring.check import ERROR, variant_problems
 from autograder.authoring.compile import CompileError, compile_key
-from autograder.grading.draw import Distribution, DistributionKind, Draw
-from autograder.grading.expressions import ExpressionError
+from autograder.grading.draw import Distribution, DistributionKind, Draw, with_values
+from autograder.grading.expressions import ExpressionError, lookup
 from autograder.grading.key import AnswerKey, Rejection, VariantPool
 from autograder.grading.rubric import Rubric
 from autograder.grading.variants import Secret
@@ -87,7 +87,7 @@ def draw_parameters(rubric: Rubric, secret: Secret, slot: int, attempt: int) -> 
     broken = []
     for value in draw.values:
         try:
-            _assign(parameters, value.path, _drawn(value, stream, parameters))
+            parameters = with_values(parameters, [(value.path, _drawn(value, stream, parameters))])
         except ExpressionError as exc:
             broken.append(f"draw.values.{value.path}: {exc}")
     for constraint in draw.constraints:
@@ -115,17 +115,6 @@ def _drawn(value: Distribution, stream: _Stream, parameters: Mapping) -> Any:
     if isinstance(result, Fraction):
         raise ExpressionError(f"{value.expression.text} is {result}, not a whole number")
     return result
-
-
-def _assign(parameters: dict, path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
-    node: Any = parameters
-    for step in parents:
-        node = node[int(step)] if isinstance(node, list) else node[step]
-    if isinstance(node, list):
-        node[int(leaf)] = value
-    else:
-        node[leaf] = value
 
 
 def judge_candidate(rubric: Rubric, parameters: dict) -> tuple[AnswerKey | None, list[str]]:
@@ -179,7 +168,8 @@ def draw_pool(base: AnswerKey, secret: Secret) -> AnswerKey:
                                 + "\n  ".join(grouped_reasons(rejected)[:REASONS_SHOWN]))
         else:
             kept.append(candidate)
-    pool = VariantPool(secret.pool_id(rubric.sha256), tuple(c.parameters for c in kept),
+    values = tuple(tuple((value.path, lookup(c.parameters, value.path)) for value in rubric.draw.values) for c in kept)
+    pool = VariantPool(secret.pool_id(rubric.sha256), values, tuple(c.parameters for c in kept),
                        tuple(c.key.part_json() for c in kept), drawn, tuple(rejected))
     return dataclasses.replace(base, pool=pool)
 

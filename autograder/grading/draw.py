@@ -20,6 +20,7 @@ variant are `authoring/pool.py`'s; grading only picks a compiled variant.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -172,6 +173,19 @@ def unknown_path(expression: Expression, parameters: Mapping, known: list[str]) 
         except ExpressionError:
             return f"there is no parameter {path!r}{did_you_mean(path, known)}"
     return None
+
+
+def with_values(parameters: Mapping[str, Any], values: Any) -> dict:
+    """A copy of the parameters with each (dotted path, value) of `values` set: a variant's parameters,
+    in the base's order."""
+    result = copy.deepcopy(dict(parameters))
+    for path, value in values:
+        *parents, leaf = path.split(".")
+        node: Any = result
+        for step in parents:
+            node = node[int(step)] if isinstance(node, list) else node[step]
+        node[int(leaf) if isinstance(node, list) else leaf] = value
+    return result
 
 
 def parameter_paths(parameters: Mapping, prefix: str = "") -> list[str]:

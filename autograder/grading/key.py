@@ -28,6 +28,7 @@ from autograder.grading import formula
 from autograder.base.atomic import write_text_atomic
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.answers.base import AnswerType, Unreadable
+from autograder.grading.draw import with_values
 from autograder.grading.rubric import LiteralValue, Mistake, NearMiss, Part, Rubric, SolverVariants, Transform
 from autograder.grading.variants import BASE, SecretError, read_secret
 
@@ -154,7 +155,8 @@ class VariantPool:
     A variant's AnswerKey is built from the cached data when first asked for."""
 
     id: str                                   # Secret.pool_id: which secret drew it
-    parameters: tuple[Mapping[str, Any], ...]
+    values: tuple[tuple[tuple[str, Any], ...], ...]   # each variant's drawn values: (dotted path, value), in order
+    parameters: tuple[Mapping[str, Any], ...]          # each variant's parameters: the base's with its values set
     parts: tuple[Mapping[str, Any], ...]      # each variant's "parts" as the key cache holds them
     drawn: int                                # candidates drawn to fill it
     rejected: tuple[Rejection, ...] = ()
@@ -184,13 +186,15 @@ class VariantPool:
     def to_json(self) -> dict:
         """Plain JSON data for the key cache."""
         return {"id": self.id, "drawn": self.drawn,
-                "variants": [{"parameters": params, "parts": parts} for params, parts in zip(self.parameters, self.parts)],
+                "variants": [{"values": [list(pair) for pair in values], "parts": parts}
+                             for values, parts in zip(self.values, self.parts)],
                 "rejected": [{"slot": r.slot, "attempt": r.attempt, "reasons": list(r.reasons)} for r in self.rejected]}
 
     @classmethod
-    def from_json(cls, data: Mapping) -> VariantPool:
-        """The inverse of to_json."""
-        return cls(data["id"], tuple(v["parameters"] for v in data["variants"]),
+    def from_json(cls, data: Mapping, base: Mapping[str, Any]) -> VariantPool:
+        """The inverse of to_json, given the base parameters the drawn values are set in."""
+        values = tuple(tuple((path, value) for path, value in v["values"]) for v in data["variants"])
+        return cls(data["id"], values, tuple(with_values(base, pairs) for pairs in values),
                    tuple(v["parts"] for v in data["variants"]), data["drawn"],
                    tuple(Rejection(r["slot"], r["attempt"], tuple(r["reasons"])) for r in data["rejected"]))
 
@@ -255,7 +259,8 @@ class AnswerKey:
                     for m in part.mistakes
                 ),
             ))
-        return cls(rubric, tuple(parts), data["engine"], VariantPool.from_json(data["pool"]) if "pool" in data else None)
+        pool = VariantPool.from_json(data["pool"], rubric.parameters) if "pool" in data else None
+        return cls(rubric, tuple(parts), data["engine"], pool)
 
 
 def cache_path(rubric: Rubric) -> Path:
