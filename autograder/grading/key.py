@@ -18,6 +18,8 @@ its cache is used only with the pool's secret (the pool id matches).
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -154,7 +156,7 @@ class VariantPool:
 
     A variant's AnswerKey is built from the cached data when first asked for."""
 
-    id: str                                   # Secret.pool_id: which secret drew it
+    secret_id: str                            # Secret.pool_id: which secret drew it (the cache is current only with it)
     values: tuple[tuple[tuple[str, Any], ...], ...]   # each variant's drawn values: (dotted path, value), in order
     parameters: tuple[Mapping[str, Any], ...]          # each variant's parameters: the base's with its values set
     parts: tuple[Mapping[str, Any], ...]      # each variant's "parts" as the key cache holds them
@@ -165,6 +167,14 @@ class VariantPool:
 
     def __len__(self) -> int:
         return len(self.parameters)
+
+    @functools.cached_property
+    def id(self) -> str:
+        """A short name of this very pool (its secret and every variant's numbers), recorded in each result:
+        a pool drawn again differently (another secret, or an engine whose checks reject another candidate)
+        has another id."""
+        content = json.dumps([self.secret_id, [[list(pair) for pair in values] for values in self.values]])
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
     def key(self, base: AnswerKey, index: int) -> AnswerKey:
         """Variant `index`'s key: the base key's rubric with the variant's parameters."""
@@ -185,7 +195,7 @@ class VariantPool:
 
     def to_json(self) -> dict:
         """Plain JSON data for the key cache."""
-        return {"id": self.id, "drawn": self.drawn,
+        return {"secret_id": self.secret_id, "drawn": self.drawn,
                 "variants": [{"values": [list(pair) for pair in values], "parts": parts}
                              for values, parts in zip(self.values, self.parts)],
                 "rejected": [{"slot": r.slot, "attempt": r.attempt, "reasons": list(r.reasons)} for r in self.rejected]}
@@ -194,7 +204,7 @@ class VariantPool:
     def from_json(cls, data: Mapping, base: Mapping[str, Any]) -> VariantPool:
         """The inverse of to_json, given the base parameters the drawn values are set in."""
         values = tuple(tuple((path, value) for path, value in v["values"]) for v in data["variants"])
-        return cls(data["id"], values, tuple(with_values(base, pairs) for pairs in values),
+        return cls(data["secret_id"], values, tuple(with_values(base, pairs) for pairs in values),
                    tuple(v["parts"] for v in data["variants"]), data["drawn"],
                    tuple(Rejection(r["slot"], r["attempt"], tuple(r["reasons"])) for r in data["rejected"]))
 
@@ -310,7 +320,7 @@ def _pool_current(rubric: Rubric, pool: Any) -> bool:
     if rubric.draw is None:
         return pool is None
     return (isinstance(pool, dict) and len(pool["variants"]) == rubric.draw.pool_size
-            and pool["id"] == read_secret(rubric.path).pool_id(rubric.sha256))
+            and pool["secret_id"] == read_secret(rubric.path).pool_id(rubric.sha256))
 
 
 def write_cache(key: AnswerKey) -> Path:

@@ -73,8 +73,8 @@ class Secret:
         return hmac.new(self.value, message.encode("utf-8"), hashlib.sha256).digest()
 
     def pool_id(self, rubric_sha256: str) -> str:
-        """A short public name of the pool this secret draws for this rubric: results and the key
-        record it, so a result graded with another secret shows; the secret cannot be had from it."""
+        """A short public name of this secret for this rubric: the key cache records it, so a key drawn
+        with another secret is never used; the secret cannot be had from it."""
         return self.mac(f"pool id\0{rubric_sha256}").hex()[:16]
 
 
