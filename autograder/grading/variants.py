@@ -145,7 +145,7 @@ def read_overrides(rubric_path: str | Path, pool_size: int) -> Overrides:
     rows = csv.reader(io.StringIO(text))
     for number, row in enumerate(rows, 1):
         cells = [cell.strip() for cell in row]
-        if not any(cells) or cells[0].startswith("#") or (number == 1 and cells[0].lower() == "email"):
+        if not any(cells) or cells[0].startswith("#") or cells[0].lower() in ("email", "e-mail"):
             continue
         if len(cells) != 2 or "@" not in cells[0]:
             problems.append(f"{path}:{number}: expected two columns, email,variant; got {','.join(row)!r}")
