@@ -303,7 +303,7 @@ def _reusable(results_path: Path, key: AnswerKey) -> WrittenResult | None:
     Results saying grading failed (stopped by the shutdown, a worker that died, ...) are graded again."""
     result = WrittenResult.read(results_path)
     if (result is not None and result.rubric_sha256 == key.rubric.sha256 and result.engine == key.engine
-            and result.failure is None):
+            and result.failure is None and result.pool == (key.pool.id if key.pool else None)):
         return result
     return None
 
