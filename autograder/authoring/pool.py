@@ -164,8 +164,8 @@ def draw_pool(base: AnswerKey, secret: Secret) -> AnswerKey:
             if len(rejected) > limit:
                 raise PoolError(f"draw: {len(rejected)} candidates rejected for {len(kept)} kept (a pool of "
                                 f"{rubric.draw.pool_size} may reject at most {limit}): the ranges or constraints "
-                                "leave too few sound variants. The commonest reasons:\n  "
-                                + "\n  ".join(grouped_reasons(rejected)[:REASONS_SHOWN]))
+                                "leave too few sound variants; the commonest reasons: "
+                                + "; ".join(grouped_reasons(rejected)[:REASONS_SHOWN]))
         else:
             kept.append(candidate)
     values = tuple(tuple((value.path, lookup(c.parameters, value.path)) for value in rubric.draw.values) for c in kept)

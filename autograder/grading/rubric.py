@@ -359,9 +359,10 @@ class _Loader:
 
     def check_templates(self, parts: list[Part], parameters: Mapping) -> None:
         """Feedback, and the examples marked per_variant, may name parameters ({conv1.pad}); each
-        placeholder must read and name a parameter, or {answer}, or another part's answer ({@q1a.x})."""
+        placeholder must read and name a parameter, or {answer}, or another part's answer ({@q1a.x}).
+        A part with one that does not is left out, as a part with any other error is."""
         known, ids = parameter_paths(parameters), {part.id for part in parts}
-        for part in parts:
+        for part in list(parts):
             texts = [(part.at, f"part {part.id}: wrong_feedback", part.wrong_feedback)]
             texts += [(m.at, f"part {part.id}, mistake {m.id}: feedback", m.feedback) for m in part.mistakes]
             for example in part.examples:
@@ -378,6 +379,8 @@ class _Loader:
                             raise ExpressionError(f"{{{placeholder.text}}}: {problem}")
                 except ExpressionError as exc:
                     self.errors.append(RubricError(self.file, *at, f"{what}: {exc} (write {{{{ and }}}} for a brace)"))
+                    if part in parts:
+                        parts.remove(part)
 
     def type_defaults(self, value: Any) -> dict[str, list]:
         if not isinstance(value, dict):
