@@ -35,7 +35,7 @@ from autograder.answers.base import Unreadable
 from autograder.base.text_enum import TextEnum
 from autograder.grading.judge import Verdict, judge, judge_all, shown_answer
 from autograder.authoring.compile import CompileError, compile_key
-from autograder.grading.expressions import ExpressionError, lookup, placeholders, render
+from autograder.grading.expressions import ExpressionError, lookup, render
 from autograder.grading.key import AnswerKey, PartKey, cached_key
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import Reading, normalise_key, parse_submission
