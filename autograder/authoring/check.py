@@ -503,14 +503,12 @@ def _feedback_that_fails(part_key: PartKey, key: AnswerKey, correct: dict) -> li
     """Every feedback must render on these numbers ({conv1.pad}, {answer}, {@part.id})."""
     part = part_key.part
     shown = {part_id: shown_answer(key.rubric.part(part_id).answer_type, value) for part_id, value in correct.items()}
-    texts = [(part.at, "wrong_feedback", part.wrong_feedback)]
-    texts += [(m.at, f"mistake {m.id}: feedback", m.feedback) for m in part.mistakes]
     problems = []
-    for at, what, text in texts:
+    for at, what, text in part.feedback_templates():
         try:
             render(text, key.rubric.parameters, lambda: shown[part.id], lambda part_id: shown[part_id])
         except ExpressionError as exc:
-            problems.append(Problem(key.rubric.path, *at, ERROR, f"part {part.id}, {what}: {exc}"))
+            problems.append(Problem(key.rubric.path, *at, ERROR, f"{what}: {exc}"))
     return problems
 
 
@@ -530,9 +528,7 @@ def _literal_numbers(rubric: Rubric) -> list[Problem]:
             values.setdefault(value, []).append(path)
     problems = []
     for part in rubric.parts:
-        texts = [(part.at, "wrong_feedback", part.wrong_feedback)]
-        texts += [(m.at, f"mistake {m.id}: feedback", m.feedback) for m in part.mistakes]
-        for at, what, text in texts:
+        for at, what, text in part.feedback_templates():
             outside = re.sub(r"\{[^{}]*\}", " ", text.replace("{{", " ").replace("}}", " "))
             outside = re.sub(r"(?<=\d)[x×X](?=\d)", " ", outside)  # 5x5: two numbers
             for number in dict.fromkeys(int(match) for match in _NUMBER.findall(outside)):
@@ -542,7 +538,7 @@ def _literal_numbers(rubric: Rubric) -> list[Problem]:
                     continue
                 problems.append(Problem(
                     rubric.path, *at, ERROR if drawn_paths else NOTE,
-                    f"part {part.id}, {what}: the number {number} is the value of {', '.join(drawn_paths or paths)}"
+                    f"{what}: the number {number} is the value of {', '.join(drawn_paths or paths)}"
                     + (", drawn per student" if drawn_paths else "") + f"; write {{{(drawn_paths or paths)[0]}}} "
                     f"(or an expression of it) so that it follows the numbers, or {{{number}}} if it must stay"))
     return problems

@@ -169,6 +169,11 @@ class Part:
         """Whether a TA reads every answer to this part (free text)."""
         return self.answer_type.needs_review
 
+    def feedback_templates(self) -> tuple[tuple[tuple[int, int], str, str], ...]:
+        """(where, what, text) of each feedback the author wrote for this part: they may name the numbers."""
+        return ((self.at, f"part {self.id}: wrong_feedback", self.wrong_feedback),
+                *((m.at, f"part {self.id}, mistake {m.id}: feedback", m.feedback) for m in self.mistakes))
+
 
 @dataclass(frozen=True)
 class LatePolicy:
@@ -363,8 +368,7 @@ class _Loader:
         A part with one that does not is left out, as a part with any other error is."""
         known, ids = parameter_paths(parameters), {part.id for part in parts}
         for part in list(parts):
-            texts = [(part.at, f"part {part.id}: wrong_feedback", part.wrong_feedback)]
-            texts += [(m.at, f"part {part.id}, mistake {m.id}: feedback", m.feedback) for m in part.mistakes]
+            texts = list(part.feedback_templates())
             for example in part.examples:
                 if example.per_variant:
                     texts += [(example.at, f"part {part.id}: example", text)
