@@ -11,6 +11,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -179,3 +180,28 @@ def test_a_regrade_of_mixed_variants_agrees_with_the_container(course, thirty, t
     assert 'id="fairness"' in page and "Per value of conv1.kernel" in page and "permutation test" in page
     other = page[page.index('id="other-variants"'):]
     assert "submission_copy" in other and "graded on those variants" in other
+
+
+PROBE = """
+import json, sys
+from autograder.cli import main
+status = main(["grade", sys.argv[1], "--root", sys.argv[2]])
+print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_grading_on_a_variant_loads_no_heavy_library(course, thirty, tmp_path):
+    """Choosing the variant (hmac, csv) and rendering feedback keep the container's path light."""
+    _, _, image = course
+    _, samples, _ = thirty
+    root = tmp_path / "root"
+    lay_out_root(image, samples[STUDENTS[0]], root)
+    env = checkout_env(PYTHONPATH=str(image))
+    env.pop("AUTOGRADER_VARIANT_SECRET", None)
+    done = subprocess.run([sys.executable, "-c", PROBE, str(image / "rubric" / "hw5-random.yaml"), str(root)],
+                          env=env, capture_output=True, text=True, check=True, cwd=tmp_path)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["status"] == 0
+    assert json.loads((root / "results" / "results.json").read_text())["score"] == 35
+    loaded = {name.split(".")[0] for name in report["modules"]}
+    assert not loaded & {"sympy", "numpy", "matplotlib", "jsonschema", "tqdm", "reference", "fpdf"}

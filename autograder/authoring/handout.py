@@ -95,6 +95,7 @@ def handout_answers(key: AnswerKey, numbers: StudentNumbers) -> str:
 def markdown_pdf(markdown: str) -> bytes:
     """A PDF of the Markdown (headings, paragraphs, lists, code blocks, emphasis), in DejaVu fonts."""
     from fpdf import FPDF
+    from fpdf.html import DEFAULT_TAG_STYLES
     from markdown_it import MarkdownIt
 
     html = MarkdownIt("commonmark", {"html": False}).render(markdown)
@@ -102,14 +103,13 @@ def markdown_pdf(markdown: str) -> bytes:
     pdf.set_creation_date(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))  # the same text gives the same bytes
     fonts = _font_folder()
     for family, stem in (("DejaVu", "DejaVuSans"), ("DejaVuMono", "DejaVuSansMono")):
-        italic = "Oblique"
-        pdf.add_font(family, "", fonts / f"{stem}.ttf")
-        pdf.add_font(family, "B", fonts / f"{stem}-Bold.ttf")
-        pdf.add_font(family, "I", fonts / f"{stem}-{italic}.ttf")
-        pdf.add_font(family, "BI", fonts / f"{stem}-Bold{italic}.ttf")
+        for style, suffix in (("", ""), ("B", "-Bold"), ("I", "-Oblique"), ("BI", "-BoldOblique")):
+            pdf.add_font(family, style, fonts / f"{stem}{suffix}.ttf")
     pdf.set_margins(20, 18, 20)
     pdf.add_page()
-    pdf.write_html(html, font_family="DejaVu", pre_code_font="DejaVuMono")
+    mono = {"pre": DEFAULT_TAG_STYLES["pre"].replace(font_family="DejaVuMono"),
+            "code": DEFAULT_TAG_STYLES["code"].replace(family="DejaVuMono")}
+    pdf.write_html(html, font_family="DejaVu", tag_styles=mono)
     return bytes(pdf.output())
 
 
