@@ -320,7 +320,7 @@ def render_report(key: AnswerKey, graded: Sequence[GradedSubmission]) -> str:
         _scores_section(rubric, scored),
         _parts_section(part_summaries(rubric, scored)),
         _late_section(rubric, scored),
-        _unrecognised_section(rubric, unrecognised_answers(key, scored)),
+        _unrecognised_section(rubric, unrecognised_answers(key, scored), pooled=key.pool is not None),
         *([_fairness_section(rubric, fairness(key, scored.submissions))] if key.pool is not None else []),
         _Html("<hr>"),
         _shared_section(rubric, shared_rare_answers(rubric, scored), len(scored.submissions)),
@@ -408,7 +408,7 @@ def _late_section(rubric: Rubric, scored: ClassResults) -> _Html:
     )
 
 
-def _unrecognised_section(rubric: Rubric, found: Sequence[UnrecognisedPart]) -> _Html:
+def _unrecognised_section(rubric: Rubric, found: Sequence[UnrecognisedPart], pooled: bool = False) -> _Html:
     content = [_p(
         "Wrong answers that matched no declared mistake, grouped as the answer type reads them "
         "(\"16x60x60\" and \"(16, 60, 60)\" are both 16 x 60 x 60), most frequent first. Where a single change "
@@ -416,6 +416,9 @@ def _unrecognised_section(rubric: Rubric, found: Sequence[UnrecognisedPart]) -> 
         "a solver argument flipped; another solver), a mistake entry for the rubric is suggested (several when "
         "several changes give the same answer: keep the one that explains it): paste it under the part's "
         "mistakes:, then set its credit and feedback.")]
+    if pooled:
+        content.append(_p("Students had different numbers: answers from every variant are counted together, and "
+                          "the suggested entries are worked out on the base numbers (the rubric's parameters:)."))
     review = [part.number for part in rubric.parts if part.review]
     if review:
         content.append(_p(f"Free-text parts ({', '.join(review)}) are left out: a TA reads those answers."))
