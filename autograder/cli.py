@@ -128,6 +128,20 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("-o", "--output", help="write it to this file instead of printing it")
     template.set_defaults(handler=_template)
 
+    handout = commands.add_parser("handout", help="each student's homework text and answers file, with their numbers",
+                                  description="Fill the homework's Markdown text (handout: in the rubric, else "
+                                              "RUBRIC.md) with a student's numbers: the variant grading will use "
+                                              "for their e-mail. --email prints it (or, with --json, the variant and "
+                                              "its parameters); --roster writes a Markdown file, a PDF and a filled "
+                                              "answers template per student to OUT_DIR.")
+    handout.add_argument("rubric", help="the rubric YAML file")
+    student = handout.add_mutually_exclusive_group(required=True)
+    student.add_argument("--email", help="one student's e-mail address, as Gradescope has it")
+    student.add_argument("--roster", help="a roster CSV with an Email column (Gradescope's roster download)")
+    handout.add_argument("--json", action="store_true", help='with --email: print {"variant": ..., "parameters": {...}}')
+    handout.add_argument("-o", "--out-dir", help="with --roster: the folder to write the handouts to")
+    handout.set_defaults(handler=_handout)
+
     regrade = commands.add_parser("regrade", help="regrade a whole class from Gradescope's Export Submissions download",
                                   description="Grade every submission of EXPORT (Gradescope's Export Submissions zip "
                                               "or folder, or a folder of per-student folders) on all cores, as the "
@@ -386,6 +400,36 @@ def _preview(args) -> int:
             print(f"error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
             return 1
     return report.exit_code
+
+
+def _handout(args) -> int:
+    import json
+
+    from autograder.authoring.handout import (
+        HandoutError, handout_markdown, numbers_for, write_roster_handouts,
+    )
+    from autograder.grading.variants import SecretError
+
+    if args.roster and not args.out_dir:
+        print("error: --roster needs -o OUT_DIR, the folder to write the handouts to", file=sys.stderr)
+        return 2
+    if args.json and not args.email:
+        print("error: --json goes with --email", file=sys.stderr)
+        return 2
+    key = _load(args.rubric, "handout")
+    if key is None:
+        return 1
+    try:
+        if args.roster:
+            report = write_roster_handouts(key, args.roster, args.out_dir)
+            print(report.summary())
+            return report.exit_code
+        numbers = numbers_for(key, args.email)
+        print(json.dumps(numbers.to_json(), indent=2) if args.json else handout_markdown(key, numbers), end="\n")
+    except (HandoutError, SecretError, OSError) as exc:
+        _error(exc)
+        return 1
+    return 0
 
 
 def _template(args) -> int:

@@ -8,7 +8,9 @@ and a mistake is the formula with one term changed (a keyword argument).
 Shapes are (C, W, H) as the homework writes them. A layer is a mapping:
 {in_channels, out_channels, kernel, stride, pad, dilation}; kernel, stride,
 pad and dilation are an int or a [width, height] pair; pad may also be
-"valid" or "same".
+"valid", "same" (TensorFlow's: ceil(W / S)) or "keep" (the output keeps the
+input's size whatever the kernel and stride: what a student who assumes
+"padding keeps the size" writes; equal to "same" only at stride 1).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Mapping, Sequence
 import sympy
 
 BIAS_MODES = ("per_channel", "per_layer", "none")
+PAD_MODES = ("valid", "same", "keep")
 
 
 def _pair(layer: Mapping, key: str, default) -> tuple:
@@ -50,8 +53,10 @@ def _spatial(size, kernel, stride, pad, dilation, plus_one: bool):
     _whole("kernel", kernel, 1)
     _whole("stride", stride, 1)
     _whole("dilation", dilation, 1)
-    if pad not in ("same", "valid"):
+    if pad not in PAD_MODES:
         _whole("pad", pad, 0)
+    if pad == "keep":
+        return sympy.sympify(size)
     if pad == "same":
         return sympy.ceiling(sympy.sympify(size) / stride)
     if pad == "valid":

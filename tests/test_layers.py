@@ -20,7 +20,7 @@ TIERS = ("base", "answers", "grading", "authoring", "regrade", "cli")
 # Third-party code each tier may import (the standard library is always allowed).
 THIRD_PARTY = {
     "base": set(), "answers": set(), "grading": {"yaml"},
-    "authoring": {"yaml", "jsonschema", "reference", "sympy"}, "regrade": {"yaml", "tqdm", "matplotlib", "reference"},
+    "authoring": {"yaml", "jsonschema", "reference", "sympy", "fpdf", "markdown_it", "matplotlib"}, "regrade": {"yaml", "tqdm", "matplotlib", "reference"},
     "cli": set(),
 }
 HEAVY = ("sympy", "numpy", "matplotlib", "jsonschema", "tqdm", "reference")

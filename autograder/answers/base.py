@@ -84,6 +84,10 @@ class AnswerType(Protocol):
         None of them may be graded correct; a variant that is no value of
         this type (a negative dimension) is left out."""
 
+    def near_miss_limit(self, name: str, expected: Any) -> int:
+        """The largest count near miss `name` can give against this expected value while part of the
+        answer is still right (an arithmetic slip on a 1x1 matrix can count none), for `check`."""
+
 
 class ExactAnswer:
     """The shared half of an answer type the engine judges alone: no TA reads it, and its key is an answer."""
@@ -101,6 +105,8 @@ class ExactAnswer:
 
     def explain(self, value: Any, expected: Any) -> str:
         return ""  # the value shown and the mistake's feedback say it all
+    def near_miss_limit(self, name: str, expected: Any) -> int:
+        return 0  # a type without near misses
 
 
 def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

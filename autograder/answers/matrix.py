@@ -76,6 +76,10 @@ class MatrixAnswer(ExactAnswer):
     def mutations(self, expected: Matrix) -> Iterator[tuple[str, Matrix]]:
         return keyed_mutations(self, ((name, self.to_key(rows)) for name, rows in _slips(expected)))
 
+    def near_miss_limit(self, name: str, expected: Matrix) -> int:
+        rows, columns = _dimensions(expected)
+        return rows * columns - 1  # wrong_entries: at least one entry must still be right
+
 
 def _slips(matrix: Matrix) -> Iterator[tuple[str, list[list[Fraction]]]]:
     rows = [list(row) for row in matrix]

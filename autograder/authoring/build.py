@@ -2,8 +2,10 @@
 
 The zip holds at its root what Gradescope runs (`setup.sh`, `run_autograder`),
 what `setup.sh` installs (`pyproject.toml`, `README.md`, `autograder/`,
-`reference/`), and one rubric with its compiled key (and its TA decisions
-file, when there is one). It is reproducible:
+`reference/`), and one rubric with its compiled key (for a rubric with
+`draw:`, the key holds the checked pool of variants, and the zip also holds
+the course secret and the overrides file, which grading reads to choose
+each student's variant), and its TA decisions file, when there is one. It is reproducible:
 sorted entries, fixed timestamps (SOURCE_DATE_EPOCH when set), fixed
 permissions and compression, so the same rubric and code give the same bytes.
 
@@ -38,6 +40,7 @@ from autograder.grading.rubric import Rubric, load_rubric
 from autograder.authoring.samples import (
     ExpectedError, NoSamples, SampleOutcome, outcome_lines, read_expected, sample_mismatches, samples_for,
 )
+from autograder.grading.variants import overrides_path, read_overrides, read_secret, secret_path
 
 # The checkout whose code is running: the zip must hold the very sources the
 # key's engine fingerprint was computed from (see fingerprint.py).
@@ -68,6 +71,7 @@ class BuildReport:
     removed_stale: bool                   # a failed build deleted an older zip at the same path
     out_dir: Path = Path("dist")
     seconds: float = 0.0
+    pool_lines: tuple[str, ...] = ()      # for a rubric with draw:, the pool drawn, rejected and shipped
 
     @property
     def failures(self) -> tuple[SampleOutcome, ...]:
@@ -85,6 +89,7 @@ class BuildReport:
         for outcome in self.failures:
             lines.append(f"MISMATCH {outcome.name}: score {outcome.score}, expected {outcome.expected_score}")
             lines.extend(outcome_lines(outcome, verbose))
+        lines.extend(self.pool_lines)
         samples = f"{len(self.outcomes) - len(self.failures)} of {len(self.outcomes)} samples grade as expected"
         if self.zip_path is None:
             removed = " (and the older zip there was removed)" if self.removed_stale else ""
@@ -116,6 +121,15 @@ def build(rubric_path: str | Path, out_dir: str | Path = "dist", samples: str | 
                          "(name another folder with --samples)") from None
     key = cached_or_compiled(rubric)
     entries = zip_entries(rubric, write_cache(key))
+    pool_lines: tuple[str, ...] = ()
+    if key.pool is not None:
+        from autograder.authoring.pool import pool_summary  # pool.py compiles through compile.py, as this module does
+
+        overrides = read_overrides(rubric.path, len(key.pool))
+        if overrides.problems:
+            raise BuildError("the overrides file has lines that cannot be used:\n  " + "\n  ".join(overrides.problems))
+        entries = sorted(entries + variant_entries(rubric))
+        pool_lines = tuple(pool_summary(key.pool))
     target = Path(out_dir) / zip_name(rubric)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, staged_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -131,9 +145,11 @@ def build(rubric_path: str | Path, out_dir: str | Path = "dist", samples: str | 
             # An older zip at this path no longer matches this checkout: never leave it to be uploaded.
             removed_stale = target.exists()
             target.unlink(missing_ok=True)
-            return BuildReport(None, names, size, outcomes, removed_stale, Path(out_dir), time.perf_counter() - started)
+            return BuildReport(None, names, size, outcomes, removed_stale, Path(out_dir), time.perf_counter() - started,
+                               pool_lines)
         os.replace(staged, target)
-        return BuildReport(target, names, size, outcomes, False, Path(out_dir), time.perf_counter() - started)
+        return BuildReport(target, names, size, outcomes, False, Path(out_dir), time.perf_counter() - started,
+                           pool_lines)
     finally:
         staged.unlink(missing_ok=True)
 
@@ -165,8 +181,18 @@ def zip_entries(rubric: Rubric, key_path: Path) -> list[tuple[str, Path]]:
     return sorted(entries.items())
 
 
-def write_zip(entries: list[tuple[str, Path]], target: Path) -> None:
-    """A zip whose bytes depend only on the entries' names and contents."""
+def variant_entries(rubric: Rubric) -> list[tuple[str, Path | bytes]]:
+    """What grading needs to choose each student's variant: the course secret in use (from the
+    environment or the file: the zip holds it as the file) and the overrides file, if any."""
+    stem = Path(rubric.path).stem
+    entries: list[tuple[str, Path | bytes]] = [(f"rubric/{secret_path(stem).name}", read_secret(rubric.path).value + b"\n")]
+    if overrides_path(rubric.path).is_file():
+        entries.append((f"rubric/{overrides_path(stem).name}", overrides_path(rubric.path)))
+    return entries
+
+
+def write_zip(entries: list[tuple[str, Path | bytes]], target: Path) -> None:
+    """A zip whose bytes depend only on the entries' names and contents (a file's, or bytes given)."""
     date_time = zip_date_time()
     with zipfile.ZipFile(target, "w") as archive:
         for name, path in entries:
@@ -174,7 +200,7 @@ def write_zip(entries: list[tuple[str, Path]], target: Path) -> None:
             info.create_system = 3  # Unix, so that unzip applies the permission bits below
             info.external_attr = (0o100755 if name in SCRIPTS else 0o100644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, path if isinstance(path, bytes) else path.read_bytes(), compresslevel=9)
 
 
 def zip_date_time() -> tuple[int, int, int, int, int, int]:

@@ -12,7 +12,12 @@ The passes, each finding what the one before cannot:
 6. mutations of each correct answer (a sign flipped, an entry changed,
    transposed, a dimension off by one, channels dropped), none of which may
    be graded correct;
-7. the TA decisions file beside the rubric, if there is one (grading/decisions.py).
+7. what depends on the numbers: each mistake's own answer is graded as that
+   mistake, near misses can apply, every feedback renders, and no feedback
+   holds a parameter's value as a literal number; for a rubric with `draw:`,
+   the pool is drawn and every check that depends on the numbers runs on
+   every variant (authoring/pool.py);
+8. the TA decisions file beside the rubric, if there is one (grading/decisions.py).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,12 +35,16 @@ from typing import Any, Iterator
 from autograder.answers.base import Unreadable
 from autograder.base.text_enum import TextEnum
 from autograder.grading.decisions import DecisionsError, load_decisions
-from autograder.grading.judge import Verdict, judge, judge_all
+from autograder.grading.judge import Verdict, judge, judge_all, shown_answer
 from autograder.authoring.compile import CompileError, compile_key
+from autograder.grading.expressions import ExpressionError, lookup, render
 from autograder.grading.key import AnswerKey, PartKey, cached_key
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import Reading, normalise_key, parse_submission
-from autograder.grading.rubric import SCHEMA_PATH, Part, Rubric, RubricError, did_you_mean, load_rubric, references
+from autograder.grading.rubric import (
+    SCHEMA_PATH, NearMiss, Part, Rubric, RubricError, SolverVariants, did_you_mean, load_rubric, references,
+)
+from autograder.grading.variants import SecretError, read_secret
 from autograder.grading.submission import Submission
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
@@ -75,6 +85,7 @@ class CheckReport:
     examples_graded: int
     mutations_tried: int
     seconds: float = 0.0
+    pool_lines: tuple[str, ...] = ()     # for a rubric with draw:, what drawing the pool gave
 
     def of(self, severity: Severity) -> tuple[Problem, ...]:
         """The problems of one severity."""
@@ -99,6 +110,7 @@ class CheckReport:
         what = (f"{len(rubric.parts)} parts, {float(rubric.total_points):g} points, "
                 f"{sum(len(part.mistakes) for part in rubric.parts)} mistakes, {self.examples_graded} examples "
                 f"graded, {self.mutations_tried} mutations tried" if rubric else "not loaded")
+        lines.extend(self.pool_lines)
         verdict = "OK" if self.ok else f"{errors} error{'s' * (errors != 1)}"
         lines.append(f"{self.file}: {verdict}, {warnings} warning{'s' * (warnings != 1)}"
                      + (f", {notes} note{'s' * (notes != 1)} (-v shows them)" if notes and not verbose else "")
@@ -145,14 +157,31 @@ def _check(path: str | Path) -> CheckReport:
         part = rubric.part(error.part_id)
         mistake = next((m for m in part.mistakes if m.id == error.mistake_id), None)
         problems.append(Problem(file, *(mistake or part).at, ERROR, str(error)))
-    problems += _key_problems(key)
+    problems += _key_problems(key) + _number_problems(key) + _literal_numbers(rubric)
     example_problems, examples = _example_problems(key)
     mutation_problems, mutations = _mutation_problems(key)
     try:
         load_decisions(rubric)
     except DecisionsError as exc:
         problems += [Problem(error.file, error.line, error.column, ERROR, error.message) for error in exc.errors]
-    return CheckReport(file, _in_order(problems + example_problems + mutation_problems), rubric, examples, mutations)
+    problems += example_problems + mutation_problems
+    pool_lines: tuple[str, ...] = ()
+    if rubric.draw is not None and not partial and not any(problem.severity == ERROR for problem in problems):
+        pool_lines = _pool(key, problems)
+    return CheckReport(file, _in_order(problems), rubric, examples, mutations, pool_lines=pool_lines)
+
+
+def _pool(key: AnswerKey, problems: list[Problem]) -> tuple[str, ...]:
+    """Draw the pool (or take it from a current cache) and say what it gave; a pool that cannot be filled is an error."""
+    from autograder.authoring.pool import PoolError, draw_pool, pool_summary  # pool.py runs this module's checks
+
+    rubric = key.rubric
+    try:
+        pooled = key if key.pool is not None else draw_pool(key, read_secret(rubric.path))
+    except (SecretError, PoolError) as exc:
+        problems.append(Problem(rubric.path, *rubric.draw.at, ERROR, str(exc)))
+        return ()
+    return tuple(pool_summary(pooled.pool))
 
 
 def _in_order(problems: list[Problem]) -> tuple[Problem, ...]:
@@ -324,7 +353,7 @@ def _as_written(value: Any) -> Any:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _example_problems(key: AnswerKey) -> tuple[list[Problem], int]:
+def _example_problems(key: AnswerKey, per_variant_only: bool = False) -> tuple[list[Problem], int]:
     problems, graded = [], 0
     compiled = {part_key.part.id for part_key in key.parts}
     for part in key.rubric.parts:
@@ -334,8 +363,11 @@ def _example_problems(key: AnswerKey) -> tuple[list[Problem], int]:
         for number, example in enumerate(part.examples, start=1):
             if example.mistake and example.mistake not in compiled_mistakes:
                 continue  # the mistake's compile error is reported already
+            if per_variant_only and not example.per_variant:
+                continue
             graded += 1
-            verdict = grade_example(key, part.id, example.answer, dict(example.given))
+            answer, given = _example_on(example, key.rubric.parameters)
+            verdict = grade_example(key, part.id, answer, given)
             expected = example.mistake or example.verdict
             got = verdict.mistake or verdict.outcome
             wrong_credit = example.credit is not None and verdict.credit != example.credit
@@ -344,7 +376,7 @@ def _example_problems(key: AnswerKey) -> tuple[list[Problem], int]:
             detail = f"read as {verdict.read_as}" if verdict.read_as is not None else verdict.feedback
             problems.append(Problem(
                 key.rubric.path, *example.at, ERROR,
-                f"part {part.id}, example {number} ({_short(example.answer)}): expected {expected}"
+                f"part {part.id}, example {number} ({_short(answer)}): expected {expected}"
                 + (f" with credit {_credit(example.credit)}" if example.credit is not None else "")
                 + f", got {got} with credit {_credit(verdict.credit)} ({detail})"
                 + (_why_no_ecf(part) if expected == Outcome.ECF and got != Outcome.ECF else ""),
@@ -359,6 +391,17 @@ def _why_no_ecf(part: Part) -> str:
     if part.answer is None or not references(part.answer.args):
         return ": this part's answer uses no other part's answer (@part.id), so there is no error to carry forward"
     return ""
+def _example_on(example, parameters) -> tuple[Any, dict]:
+    """An example's answer and given:, rendered on these numbers when it is written per_variant."""
+    if not example.per_variant:
+        return example.answer, dict(example.given)
+
+    def rendered(value: Any) -> Any:
+        if isinstance(value, list):
+            return [rendered(item) for item in value]
+        return render(value, parameters) if isinstance(value, str) else value
+
+    return rendered(example.answer), {part_id: rendered(value) for part_id, value in example.given.items()}
 
 
 def _short(answer: Any) -> str:
@@ -399,3 +442,140 @@ def _mutations(part_key: PartKey) -> Iterator[tuple[str, Any]]:
             continue  # the mutation left the answer as it was (e.g. a square matrix's symmetric entries)
         seen.append(value)
         yield name, value
+
+
+# 7. What depends on the numbers ------------------------------------------------------------------
+
+def variant_problems(key: AnswerKey) -> list[Problem]:
+    """Every check whose outcome depends on the parameters, on one compiled key (a variant of a pool):
+    mistakes that cannot be the verdict, correct answers that do not read back, mistakes graded as
+    something else, near misses that cannot apply, feedback that does not render, mutations graded
+    correct, and the examples written per_variant."""
+    problems = []
+    for part_key in key.parts:
+        problems += _unreachable_mistakes(part_key, key.rubric.path)
+        problems += _unreadable_correct_answer(part_key, key.rubric.path)
+    problems += _number_problems(key)
+    problems += _mutation_problems(key)[0]
+    problems += _example_problems(key, per_variant_only=True)[0]
+    return problems
+
+
+def _number_problems(key: AnswerKey) -> list[Problem]:
+    problems = []
+    correct = {part_key.part.id: part_key.correct for part_key in key.parts}
+    for part_key in key.parts:
+        problems += _judged_as_another(part_key, key, correct)
+        problems += _near_misses_that_cannot_apply(part_key, key.rubric.path)
+        problems += _feedback_that_fails(part_key, key, correct)
+    return problems
+
+
+def _judged_as_another(part_key: PartKey, key: AnswerKey, correct: dict) -> list[Problem]:
+    """A mistake's own answer must be graded as that mistake. `_unreachable_mistakes` finds one that
+    only ever gives the correct answer or another mistake's; this finds a single `variants:` entry
+    that gives the correct answer, and an answer a near miss takes (one entry off the right one is an
+    arithmetic slip, with more credit)."""
+    part, answer_type = part_key.part, part_key.part.answer_type
+    problems = []
+    for mistake_key in part_key.mistakes:
+        mistake = mistake_key.mistake
+        if not isinstance(mistake.reproduction, SolverVariants) or not mistake_key.values:
+            continue
+        calls = mistake.reproduction.calls
+        all_correct = all(answer_type.same(value, part_key.correct) for value in mistake_key.values)
+        for number, value in enumerate(mistake_key.values, start=1):
+            verdict = judge(part_key, Reading(part.id, value=answer_type.answer_like(value)), correct, key)
+            entry = f"variants: entry {number}" if len(calls) > 1 else "its answer"
+            shown = answer_type.show(value)
+            if verdict.outcome is Outcome.CORRECT and not all_correct:
+                problems.append(Problem(key.rubric.path, *mistake.at, ERROR,
+                                        f"part {part.id}, mistake {mistake.id}: {entry} gives the correct answer "
+                                        f"({shown}), so it never counts as this mistake"))
+            elif verdict.mistake is not None and verdict.mistake != mistake.id and _is_near_miss(part_key, verdict.mistake):
+                problems.append(Problem(key.rubric.path, *mistake.at, ERROR,
+                                        f"part {part.id}, mistake {mistake.id}: {entry} ({shown}) is graded as "
+                                        f"{verdict.mistake} with credit {_credit(verdict.credit)}, so it never counts "
+                                        "as this mistake"))
+    return problems
+
+
+def _is_near_miss(part_key: PartKey, mistake_id: str) -> bool:
+    return any(m.mistake.id == mistake_id and isinstance(m.mistake.reproduction, NearMiss) for m in part_key.mistakes)
+
+
+def _near_misses_that_cannot_apply(part_key: PartKey, file: str) -> list[Problem]:
+    """A near miss that counts more than the answer leaves room for (an arithmetic slip on a 1x1 matrix)."""
+    part = part_key.part
+    problems = []
+    for mistake in part.mistakes:
+        if not isinstance(mistake.reproduction, NearMiss):
+            continue
+        limit = part.answer_type.near_miss_limit(mistake.reproduction.name, part_key.correct)
+        too_many = sorted(count for count in mistake.reproduction.credit_by_count if count > limit)
+        if too_many:
+            problems.append(Problem(
+                file, *mistake.at, ERROR,
+                f"part {part.id}, mistake {mistake.id}: {mistake.reproduction.name} cannot count "
+                f"{', '.join(map(str, too_many))} on the correct answer ({part.answer_type.show(part_key.correct)}): "
+                f"at most {limit} can be off while some of it is still right"))
+    return problems
+
+
+def _feedback_that_fails(part_key: PartKey, key: AnswerKey, correct: dict) -> list[Problem]:
+    """Every feedback must render on these numbers ({conv1.pad}, {answer}, {@part.id})."""
+    part = part_key.part
+    shown = {part_id: shown_answer(key.rubric.part(part_id).answer_type, value) for part_id, value in correct.items()}
+    problems = []
+    for at, what, text in part.feedback_templates():
+        try:
+            render(text, key.rubric.parameters, lambda: shown[part.id], lambda part_id: shown[part_id])
+        except ExpressionError as exc:
+            problems.append(Problem(key.rubric.path, *at, ERROR, f"{what}: {exc}"))
+    return problems
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?![\d.]*\w)")
+
+
+def _literal_numbers(rubric: Rubric) -> list[Problem]:
+    """A number in feedback that is a parameter's value goes stale when the numbers change: name the
+    parameter ({conv1.pad}). An error when that parameter is drawn per student, else a note; 0 and 1
+    are left alone (the +1 of a formula, a 1x1 result), and so is a number written as a placeholder
+    ({2}: meant to stay)."""
+    drawn = [value.path for value in rubric.draw.values] if rubric.draw else []
+    values: dict[int, list[str]] = {}
+    for path in _scalar_paths(rubric.parameters):
+        value = lookup(rubric.parameters, path)
+        if value not in (0, 1):
+            values.setdefault(value, []).append(path)
+    problems = []
+    for part in rubric.parts:
+        for at, what, text in part.feedback_templates():
+            outside = re.sub(r"\{[^{}]*\}", " ", text.replace("{{", " ").replace("}}", " "))
+            outside = re.sub(r"(?<=\d)[x×X](?=\d)", " ", outside)  # 5x5: two numbers
+            for number in dict.fromkeys(int(match) for match in _NUMBER.findall(outside)):
+                paths = values.get(number, [])
+                drawn_paths = [path for path in paths if any(path == d or path.startswith(d + ".") for d in drawn)]
+                if not paths:
+                    continue
+                problems.append(Problem(
+                    rubric.path, *at, ERROR if drawn_paths else NOTE,
+                    f"{what}: the number {number} is the value of {', '.join(drawn_paths or paths)}"
+                    + (", drawn per student" if drawn_paths else "") + f"; write {{{(drawn_paths or paths)[0]}}} "
+                    f"(or an expression of it) so that it follows the numbers, or {{{number}}} if it must stay"))
+    return problems
+
+
+def _scalar_paths(parameters: Any, prefix: str = "") -> list[str]:
+    """The dotted paths of the whole-number parameters (matrix entries left out: they are data, not settings)."""
+    items = parameters.items() if isinstance(parameters, dict) else enumerate(parameters)
+    found = []
+    for name, value in items:
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            found.append(f"{prefix}{name}")
+        elif isinstance(value, dict) or (isinstance(value, list) and not any(isinstance(v, list) for v in value)):
+            found.extend(_scalar_paths(value, f"{prefix}{name}."))
+    return found

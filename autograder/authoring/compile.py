@@ -47,8 +47,11 @@ class CompileReport:
     exit_code = 0
 
     def summary(self) -> str:
-        """One line: how many parts, how long, where the key was written."""
-        return f"compiled {len(self.key.parts)} parts in {self.seconds:.2f} s -> {self.path}"
+        """How many parts, how long, where the key was written; and for a rubric with draw:, its pool."""
+        from autograder.authoring.pool import pool_summary  # pool.py compiles with this module
+
+        lines = [f"compiled {len(self.key.parts)} parts in {self.seconds:.2f} s -> {self.path}"]
+        return "\n".join(lines + (pool_summary(self.key.pool) if self.key.pool else []))
 
 
 def compile_rubric(rubric_path: str | Path) -> CompileReport:
@@ -61,8 +64,23 @@ def compile_rubric(rubric_path: str | Path) -> CompileReport:
 
 
 def cached_or_compiled(rubric: Rubric) -> AnswerKey:
-    """The key cached beside the rubric when it is current, else compiled now."""
-    return cached_key(rubric) or compile_key(rubric)
+    """The key cached beside the rubric when it is current, else compiled now (with the pool of
+    variants, drawn and checked, for a rubric with draw:; raises PoolError or SecretError-based
+    CompileError when that cannot be done)."""
+    cached = cached_key(rubric)
+    if cached is not None:
+        return cached
+    key = compile_key(rubric)
+    if rubric.draw is None:
+        return key
+    from autograder.authoring.pool import draw_pool  # pool.py runs check.py's passes, which import this module
+    from autograder.grading.variants import SecretError, read_secret
+
+    try:
+        secret = read_secret(rubric.path)
+    except SecretError as exc:
+        raise CompileError(str(exc)) from None
+    return draw_pool(key, secret)
 
 
 def compile_key(rubric: Rubric, errors: list[CompileError] | None = None, carry_forward: bool = True) -> AnswerKey:

@@ -11,6 +11,10 @@ earlier answer was credited as, not the answer as written: an answer
 credited as another way of writing a value (a transform such as
 channels_last) stands for that value, so its literal numbers never credit
 a later part.
+
+Feedback is rendered on the variant's numbers (`{conv1.pad}`), with
+`{answer}` the part's correct answer and `{@part.id}` the student's own
+answer to that part (grading/expressions.py).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Mapping
 
+from autograder.answers.base import AnswerType
+from autograder.grading.expressions import render
 from autograder.grading.key import AnswerKey, Formula, PartKey, carried_forward
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import ParsedSubmission, Reading
@@ -103,15 +109,31 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
         fit = mistake_key.fit(answer_type, value, part_key.correct, ecf_value, answers)
         if fit is not None:
             mistake = mistake_key.mistake
-            candidates.append(_Candidate(Outcome.MISTAKE, fit.credit, mistake.id, mistake.feedback, fit.credited_as))
+            candidates.append(_Candidate(Outcome.MISTAKE, fit.credit, mistake.id,
+                                         _rendered(mistake.feedback, part_key, answers, key), fit.credited_as))
     explained = answer_type.explain(value, part_key.correct)
     if not candidates:
-        feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback, explained)))
+        feedback = " ".join(filter(None, ("Not correct.", _rendered(part.wrong_feedback, part_key, answers, key),
+                                          explained)))
         return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as, credited_as=value)
     best = max(candidates, key=lambda candidate: candidate.credit)  # max keeps the first of equals
     tried = tuple(candidate.mistake or candidate.outcome.value for candidate in candidates)
     feedback = " ".join(filter(None, (best.feedback, explained if best.credit < 1 else "")))
     return Verdict(part.id, best.outcome, best.credit, best.mistake, feedback, read_as, tried, best.credited_as)
+
+
+def _rendered(template: str, part_key: PartKey, answers: Mapping[str, Any], key: AnswerKey) -> str:
+    """Feedback on the variant's numbers: {answer} is the correct answer, {@part.id} the student's own."""
+    def own(part_id: str) -> str:
+        part = key.rubric.part(part_id)
+        return part.answer_type.show(answers[part_id]) if part_id in answers else f"(no answer to {part.number})"
+
+    return render(template, key.rubric.parameters, lambda: shown_answer(part_key.part.answer_type, part_key.correct), own)
+
+
+def shown_answer(answer_type: AnswerType, correct: Any) -> str:
+    """A correct answer from the key as students are shown answers."""
+    return answer_type.show(answer_type.answer_like(correct))
 
 
 def _ecf_feedback(formula: Formula, answers: Mapping[str, Any], key: AnswerKey) -> str:

@@ -9,13 +9,19 @@ is error carried forward, without importing sympy. The key is compiled
 
 The key is cached as JSON beside the rubric (see `write_cache`); a cache is
 used only when both the rubric's hash and the engine's fingerprint match,
-so a stale key is never graded with.
+so a stale key is never graded with. A rubric that draws per-student numbers
+(`draw:`) has a pool of variants: the key holds each variant's parameters
+and key beside the base one, and grading picks one (grading/variants.py);
+its cache is used only with the pool's secret (the pool id matches).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -24,7 +30,9 @@ from autograder.grading import formula
 from autograder.base.atomic import write_text_atomic
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.answers.base import AnswerType, Unreadable
+from autograder.grading.draw import with_values
 from autograder.grading.rubric import LiteralValue, Mistake, NearMiss, Part, Rubric, SolverVariants, Transform
+from autograder.grading.variants import BASE, SecretError, read_secret
 
 
 @dataclass(frozen=True)
@@ -162,33 +170,112 @@ class PartKey:
 
 
 @dataclass(frozen=True)
+class Rejection:
+    """A candidate variant the pool did not take, and every reason why."""
+
+    slot: int                   # the variant it was drawn for
+    attempt: int                # the how-many-th candidate of that slot (0 first)
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VariantPool:
+    """The deployed variants of a rubric with `draw:`: each one's parameters and compiled parts, as cached.
+
+    A variant's AnswerKey is built from the cached data when first asked for."""
+
+    secret_id: str                            # Secret.pool_id: which secret drew it (the cache is current only with it)
+    values: tuple[tuple[tuple[str, Any], ...], ...]   # each variant's drawn values: (dotted path, value), in order
+    parameters: tuple[Mapping[str, Any], ...]          # each variant's parameters: the base's with its values set
+    parts: tuple[Mapping[str, Any], ...]      # each variant's "parts" as the key cache holds them
+    drawn: int                                # candidates drawn to fill it
+    rejected: tuple[Rejection, ...] = ()
+    _keys: dict = field(default_factory=dict, compare=False, repr=False)      # index -> AnswerKey, built once
+    _correct: dict = field(default_factory=dict, compare=False, repr=False)   # part id -> correct_answers
+
+    def __len__(self) -> int:
+        return len(self.parameters)
+
+    @functools.cached_property
+    def id(self) -> str:
+        """A short name of this very pool (its secret and every variant's numbers), recorded in each result:
+        a pool drawn again differently (another secret, or an engine whose checks reject another candidate)
+        has another id."""
+        content = json.dumps([self.secret_id, [[list(pair) for pair in values] for values in self.values]])
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+
+    def key(self, base: AnswerKey, index: int) -> AnswerKey:
+        """Variant `index`'s key: the base key's rubric with the variant's parameters."""
+        if index not in self._keys:
+            rubric = dataclasses.replace(base.rubric, parameters=self.parameters[index])
+            key = AnswerKey.from_json(rubric, {"parts": self.parts[index], "engine": base.engine})
+            self._keys[index] = dataclasses.replace(key, pool=self, variant=index)
+        return self._keys[index]
+
+    def correct_answers(self, base: AnswerKey, part_id: str) -> tuple[tuple[str, Any], ...]:
+        """(variant label, correct value) of one part in the base variant and every variant of the pool."""
+        if part_id not in self._correct:
+            part = base.rubric.part(part_id)
+            base_value = next(key.correct for key in base.parts if key.part.id == part_id)
+            self._correct[part_id] = ((BASE, base_value), *(
+                (str(index), part.answer_type.from_key(parts[part_id]["correct"])) for index, parts in enumerate(self.parts)))
+        return self._correct[part_id]
+
+    def to_json(self) -> dict:
+        """Plain JSON data for the key cache."""
+        return {"secret_id": self.secret_id, "drawn": self.drawn,
+                "variants": [{"values": [list(pair) for pair in values], "parts": parts}
+                             for values, parts in zip(self.values, self.parts)],
+                "rejected": [{"slot": r.slot, "attempt": r.attempt, "reasons": list(r.reasons)} for r in self.rejected]}
+
+    @classmethod
+    def from_json(cls, data: Mapping, base: Mapping[str, Any]) -> VariantPool:
+        """The inverse of to_json, given the base parameters the drawn values are set in."""
+        values = tuple(tuple((path, value) for path, value in v["values"]) for v in data["variants"])
+        return cls(data["secret_id"], values, tuple(with_values(base, pairs) for pairs in values),
+                   tuple(v["parts"] for v in data["variants"]), data["drawn"],
+                   tuple(Rejection(r["slot"], r["attempt"], tuple(r["reasons"])) for r in data["rejected"]))
+
+
+@dataclass(frozen=True)
 class AnswerKey:
-    """The compiled key of a whole rubric, with the engine that compiled it."""
+    """The compiled key of a whole rubric, with the engine that compiled it.
+
+    For a rubric with `draw:` the base key carries the pool; `for_variant` gives a variant's key."""
 
     rubric: Rubric
     parts: tuple[PartKey, ...]
     engine: str
+    pool: VariantPool | None = None
+    variant: int | None = None                # None: the base variant (the rubric's parameters)
+
+    def for_variant(self, index: int | None) -> AnswerKey:
+        """The key of variant `index` of the pool (None: the base)."""
+        return self if index is None or self.pool is None else self.pool.key(self, index)
+
+    def part_json(self) -> dict:
+        """The parts as the key cache holds them."""
+        return {
+            key.part.id: {
+                "correct": key.part.answer_type.to_key(key.correct),
+                "ecf": key.ecf.to_json() if key.ecf else None,
+                "mistakes": {
+                    m.mistake.id: {
+                        "values": [key.part.answer_type.to_key(v) for v in m.values],
+                        "formulas": [f.to_json() for f in m.formulas],
+                    }
+                    for m in key.mistakes
+                },
+            }
+            for key in self.parts
+        }
 
     def to_json(self) -> dict:
         """Plain JSON data for the key cache, stamped with the rubric's hash and the engine."""
-        return {
-            "rubric_sha256": self.rubric.sha256,
-            "engine": self.engine,
-            "parts": {
-                key.part.id: {
-                    "correct": key.part.answer_type.to_key(key.correct),
-                    "ecf": key.ecf.to_json() if key.ecf else None,
-                    "mistakes": {
-                        m.mistake.id: {
-                            "values": [key.part.answer_type.to_key(v) for v in m.values],
-                            "formulas": [f.to_json() for f in m.formulas],
-                        }
-                        for m in key.mistakes
-                    },
-                }
-                for key in self.parts
-            },
-        }
+        data = {"rubric_sha256": self.rubric.sha256, "engine": self.engine, "parts": self.part_json()}
+        if self.pool is not None:
+            data["pool"] = self.pool.to_json()
+        return data
 
     @classmethod
     def from_json(cls, rubric: Rubric, data: Mapping) -> AnswerKey:
@@ -210,7 +297,8 @@ class AnswerKey:
                     for m in part.mistakes
                 ),
             ))
-        return cls(rubric, tuple(parts), data["engine"])
+        pool = VariantPool.from_json(data["pool"], rubric.parameters) if "pool" in data else None
+        return cls(rubric, tuple(parts), data["engine"], pool)
 
 
 def cache_path(rubric: Rubric) -> Path:
@@ -231,6 +319,11 @@ def load_key(rubric: Rubric) -> AnswerKey:
 
     Grading never compiles: that runs the solvers (numpy, sympy), which the
     container's grading path must not import. `authoring.compile` does it."""
+    if rubric.draw is not None:
+        try:
+            read_secret(rubric.path)
+        except SecretError as exc:
+            raise KeyUnavailable(str(exc)) from None
     key = cached_key(rubric)
     if key is None:
         raise KeyNotCompiled(f"{cache_path(rubric)} is missing or was compiled from another rubric or engine: "
@@ -242,11 +335,20 @@ def cached_key(rubric: Rubric) -> AnswerKey | None:
     """The key cached beside the rubric, if it was compiled from this rubric by this engine."""
     try:
         data = json.loads(cache_path(rubric).read_text(encoding="utf-8"))
-        if data.get("rubric_sha256") == rubric.sha256 and data.get("engine") == engine_fingerprint():
+        if (data.get("rubric_sha256") == rubric.sha256 and data.get("engine") == engine_fingerprint()
+                and _pool_current(rubric, data.get("pool"))):
             return AnswerKey.from_json(rubric, data)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, SecretError):
         pass  # no usable cache: as if there were none
     return None
+
+
+def _pool_current(rubric: Rubric, pool: Any) -> bool:
+    """Whether a cached pool is the one this rubric and its secret draw (and there is one only with draw:)."""
+    if rubric.draw is None:
+        return pool is None
+    return (isinstance(pool, dict) and len(pool["variants"]) == rubric.draw.pool_size
+            and pool["secret_id"] == read_secret(rubric.path).pool_id(rubric.sha256))
 
 
 def write_cache(key: AnswerKey) -> Path:

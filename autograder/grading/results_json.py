@@ -13,8 +13,11 @@ skip, and the whole result is built in memory and written once, atomically.
 
 Visibility: parts are the rubric's `part_visibility` (`after_due_date` by
 default, `after_published` or `visible`); the 0-point "Submission check" is
-`visible`, so until then a student sees only how each answer was read. No
-test is ever `hidden` (that would hide every student's total).
+`visible`, so until then a student sees only how each answer was read (and,
+for a rubric with per-student numbers, which numbers they are graded with).
+No test is ever `hidden` (that would hide every student's total).
+`extra_data` is stored, never shown: the staff-only note that a wrong
+answer is another variant's correct one goes there.
 
 Format: every output is `text`, so nothing a student wrote is rendered
 (no HTML, no Markdown links or images). Each output is built as lines and
@@ -41,6 +44,7 @@ from autograder.grading.late import DueSource
 from autograder.grading.outcomes import Failure, Outcome
 from autograder.grading.rubric import PartVisibility
 from autograder.grading.score import GradeResult, PartScore
+from autograder.grading.variants import VariantRule
 
 # When a student is told the parts' scores and feedback come: the last line of the Submission check.
 _PARTS_SHOWN = {
@@ -169,12 +173,27 @@ def _submission_check_test(result: GradeResult) -> dict:
     return _test("Submission check", None, 0, _submission_check(result), "visible", "0")
 
 
+def _variant_lines(result: GradeResult) -> list[str]:
+    variant = result.variant
+    if variant is None:
+        return []
+    if variant.choice.rule is VariantRule.NO_EMAIL:
+        head = ("No e-mail address came with this submission, so it was graded with the numbers printed in the "
+                "homework (if your handout shows other numbers, tell the course staff):")
+    else:
+        head = (f"Your numbers (variant {variant.choice.label}), as in your handout"
+                + (", those of your group member who sorts first by e-mail" if variant.choice.rule is VariantRule.GROUP
+                   else "") + ":")
+    return [head, *(f"  {line}" for line in variant.numbers)]
+
+
 def _submission_check(result: GradeResult) -> str:
     submission = result.submission
+    lines = _variant_lines(result)
     if submission.problem:
-        lines = [submission.problem]
+        lines += [submission.problem]
     else:
-        lines = [f"Answer file: {submission.file}"]
+        lines += [f"Answer file: {submission.file}"]
         for part_score in result.parts:
             part = part_score.part
             reading = result.parsed.reading(part.id)
@@ -213,6 +232,9 @@ def _post_process(data: dict, result: GradeResult) -> None:
                 "credit": None if decision.credit is None else str(decision.credit),
                 "engine_credit": str(verdict.decision.engine_credit),
             }
+        fits = result.variant.fits.get(part_score.part.id) if result.variant else None
+        if fits:
+            test["extra_data"]["fits_other_variants"] = list(fits)
     check = data["tests"][-1]
     if result.submission.problem or not all(reading.read for reading in result.parsed.readings):
         check["status"] = "failed"
@@ -246,6 +268,10 @@ def _post_process(data: dict, result: GradeResult) -> None:
     decisions = result.decisions
     if decisions.path is not None:
         data["extra_data"]["ta_decisions"] = {"file": decisions.path.name, "sha256": decisions.sha256}
+    if result.variant is not None:
+        choice = result.variant.choice
+        data["extra_data"]["variant"] = {"index": choice.index, "label": choice.label, "rule": choice.rule,
+                                         "pool": result.variant.pool_id}
     del data["leaderboard"]
 
 
@@ -262,6 +288,7 @@ class WrittenPart:
     read_as: str | None
     decision: int | None = None          # the TA decision (its number in the decisions file) that set the grade
     engine_points: float | None = None   # the engine's own points when a decision set them
+    fits_other_variants: tuple[str, ...] = ()   # a wrong answer that is right for these other variants
 
     @property
     def rule(self) -> str:
@@ -287,6 +314,8 @@ class WrittenResult:
     decisions_sha256: str | None   # the TA decisions file graded with, if any
     output: str
     parts: Mapping[str, WrittenPart]
+    variant: str | None = None     # the variant graded on ("17", "base"); None for a rubric without draw:
+    pool: str | None = None        # the pool's id (which secret drew it)
 
     @classmethod
     def from_json(cls, data: Any) -> WrittenResult:
@@ -299,12 +328,15 @@ class WrittenResult:
             test_extra = test.get("extra_data") if isinstance(test, dict) else None
             if isinstance(test_extra, dict) and "part" in test_extra:
                 decided = test_extra.get("ta_decision") if isinstance(test_extra.get("ta_decision"), dict) else {}
+                fits = test_extra.get("fits_other_variants")
                 parts[test_extra["part"]] = WrittenPart(
                     test_extra["part"], _float(test.get("score")), _member(Outcome, test_extra.get("verdict")),
                     test_extra.get("mistake"), test_extra.get("read_as"), _int(decided.get("number")),
-                    _share(decided.get("engine_credit"), _float(test.get("max_score"))) if decided else None)
+                    _share(decided.get("engine_credit"), _float(test.get("max_score"))) if decided else None,
+                    tuple(str(label) for label in fits) if isinstance(fits, list) else ())
         error = extra.get("error")
         decisions = extra.get("ta_decisions") if isinstance(extra.get("ta_decisions"), dict) else {}
+        variant = extra.get("variant") if isinstance(extra.get("variant"), dict) else {}
         return cls(
             score=_float(data.get("score")) or 0.0,
             score_before_late_policy=_float(extra.get("score_before_late_policy")),
@@ -319,6 +351,8 @@ class WrittenResult:
             decisions_sha256=_text(decisions.get("sha256")),
             output=str(data.get("output") or ""),
             parts=parts,
+            variant=_text(variant.get("label")),
+            pool=_text(variant.get("pool")),
         )
 
     @classmethod

@@ -21,6 +21,8 @@ from typing import Any, Mapping, Union
 from autograder.answers import ANSWER_TYPES
 from autograder.answers.base import AnswerType, BadOptions
 from autograder.base.text_enum import TextEnum
+from autograder.grading.draw import Draw, parameter_paths, read_draw, unknown_path
+from autograder.grading.expressions import ExpressionError, placeholders
 from autograder.grading.outcomes import Outcome
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 
@@ -31,6 +33,7 @@ _ELEMENTS = {  # element -> its object in the schema
     "rubric": "", "defaults": "properties/defaults/additionalProperties", "question": "$defs/question",
     "part": "$defs/part", "answer": "$defs/part/properties/answer", "mistake": "$defs/mistake",
     "variant": "$defs/solver_call", "example": "$defs/example", "late_policy": "$defs/late_policy",
+    "draw": "$defs/draw", "draw_value": "$defs/draw_value", "constraint": "$defs/constraint",
 }
 
 
@@ -139,6 +142,7 @@ class Example:
     credit: Fraction | None              # the credit it must get, when stated
     given: Mapping[str, Any]             # the student's answers to other parts, by part id
     at: tuple[int, int]                  # line, column in the rubric
+    per_variant: bool = False            # answer and given are templates, graded on every variant
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,11 @@ class Part:
     def mistake(self, mistake_id: str) -> Mistake:
         """The declared mistake with this id."""
         return next(mistake for mistake in self.mistakes if mistake.id == mistake_id)
+
+    def feedback_templates(self) -> tuple[tuple[tuple[int, int], str, str], ...]:
+        """(where, what, text) of each feedback the author wrote for this part: they may name the numbers."""
+        return ((self.at, f"part {self.id}: wrong_feedback", self.wrong_feedback),
+                *((m.at, f"part {self.id}, mistake {m.id}: feedback", m.feedback) for m in self.mistakes))
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,8 @@ class Rubric:
     late_policy: LatePolicy | None
     sha256: str
     part_visibility: PartVisibility = PartVisibility.AFTER_DUE_DATE
+    draw: Draw | None = None             # per-student numbers: None when every student has `parameters`
+    handout: str | None = None           # the Markdown text's path, relative to the rubric, when given
 
     def part(self, part_id: str) -> Part:
         """The part with this id."""
@@ -338,6 +349,8 @@ class _Loader:
         self.rejected = self.attempted - {part.id for part in parts}
         parts = self.without_cycles(parts)
         self.check_givens(parts)
+        self.check_templates(parts, parameters)
+        draw = self.attempt(read_draw, self, top["draw"], parameters) if "draw" in top else None
         total = self.attempt(self.points, top["total_points"], ("total_points",), "total_points")
         if total is not None and sum(part.points for part in parts) != total and not self.errors:
             self.record(
@@ -358,6 +371,8 @@ class _Loader:
             sha256=sha256,
             part_visibility=self.attempt(self.part_visibility, top.get("part_visibility", PartVisibility.AFTER_DUE_DATE))
             or PartVisibility.AFTER_DUE_DATE,
+            draw=draw,
+            handout=self.text(top["handout"], ("handout",), "handout") if "handout" in top else None,
         )
 
     def without_cycles(self, parts: list[Part]) -> list[Part]:
@@ -401,6 +416,30 @@ class _Loader:
                             f"part {part.id}: example given: {part_id!r} is not another part's id"
                             + did_you_mean(str(part_id), ids - {part.id}),
                         ))
+
+    def check_templates(self, parts: list[Part], parameters: Mapping) -> None:
+        """Feedback, and the examples marked per_variant, may name parameters ({conv1.pad}); each
+        placeholder must read and name a parameter, or {answer}, or another part's answer ({@q1a.x}).
+        A part with one that does not is left out, as a part with any other error is."""
+        known, ids = parameter_paths(parameters), {part.id for part in parts}
+        for part in list(parts):
+            texts = list(part.feedback_templates())
+            for example in part.examples:
+                if example.per_variant:
+                    texts += [(example.at, f"part {part.id}: example", text)
+                              for text in _strings((example.answer, *example.given.values()))]
+            for at, what, text in texts:
+                try:
+                    for placeholder in placeholders(text):
+                        problem = (unknown_path(placeholder.expression, parameters, known) if placeholder.expression
+                                   else f"no part {placeholder.part!r}{did_you_mean(placeholder.part, ids)}"
+                                   if placeholder.part is not None and placeholder.part not in ids else None)
+                        if problem:
+                            raise ExpressionError(f"{{{placeholder.text}}}: {problem}")
+                except ExpressionError as exc:
+                    self.errors.append(RubricError(self.file, *at, f"{what}: {exc} (write {{{{ and }}}} for a brace)"))
+                    if part in parts:
+                        parts.remove(part)
 
     def type_defaults(self, value: Any) -> dict[str, list]:
         if not isinstance(value, dict):
@@ -518,7 +557,13 @@ class _Loader:
             credit=self.credit(example["credit"], where + ("credit",), what) if "credit" in example else None,
             given={str(part_id): answer for part_id, answer in given.items()},
             at=self.position(where),
+            per_variant=self.flag(example.get("per_variant", False), where + ("per_variant",), f"{what}: per_variant"),
         )
+
+    def flag(self, value: Any, where: tuple, what: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(where, f"{what} must be true or false")
+        return value
 
     def answer(self, value: Any, where: tuple, what: str, type_name: str) -> tuple[SolverCall | None, Any]:
         answer = self.mapping(value, where, f"{what}: answer", "answer")
@@ -682,6 +727,15 @@ def _cycle_from(start: str, parts: Mapping[str, Part]) -> list[str] | None:
             seen.add(step)
             pending.append(iter(uses(step)))
     return None
+
+
+def _strings(value: Any):
+    """Every text inside an example's answer (a string, or lists of them)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
 
 
 def _slug(text: str) -> str:

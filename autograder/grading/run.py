@@ -4,7 +4,9 @@
 gives the student 0 with a message they can understand; the details (never
 the rubric or the key) go to the staff log, which on Gradescope is stdout,
 hidden from students. Submission metadata that cannot be used costs the
-student nothing: no late penalty, and a note in the staff log.
+student nothing: no late penalty, and a note in the staff log. For a rubric
+with `draw:` the submitters' e-mails in the metadata choose the variant it
+is graded on (grading/variants.py); with none, the base variant.
 
 Time and shutdown: on the main thread, `run` stops grading after
 MAX_SECONDS_PER_SUBMISSION (SIGALRM from `signal.setitimer`) and on SIGTERM
@@ -23,6 +25,7 @@ worker pool does, or bound its time from outside.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -41,12 +44,15 @@ from autograder.grading.decisions import Decisions, apply_decisions, load_decisi
 from autograder.grading.results_json import crash_json, results_json, write_json
 from autograder.grading.judge import judge_all
 from autograder.grading.key import AnswerKey, KeyUnavailable, load_key
-from autograder.grading.outcomes import Failure
+from autograder.grading.outcomes import Failure, Outcome
 from autograder.grading.late import KnownDue, Lateness, assess_lateness, read_metadata
 from autograder.grading.readings import parse_submission
 from autograder.grading.rubric import Rubric, RubricError, load_rubric
 from autograder.grading.score import GradeResult, score
 from autograder.grading.submission import read_submission
+from autograder.grading.variants import (
+    GradedVariant, SecretError, choose_variant, describe, emails_of, parameter_lines, read_overrides, read_secret,
+)
 
 _SAVED = "Your submission is saved; the course staff have been told and will regrade it."
 STAFF_ERROR = ("The autograder could not grade this submission because of a problem on the course's side, "
@@ -85,11 +91,18 @@ def grade_submission(key: AnswerKey, paths: Paths, log: Log, metadata: Mapping |
     `metadata` is Gradescope's submission metadata when the caller holds it; else paths.metadata is read.
     `known_due` is a due date the caller found for the submission (a regrade's), which the late policy uses."""
     rubric = key.rubric
+    if metadata is None:
+        metadata, note = read_metadata(paths.metadata)
+        if note:
+            log(f"metadata: {note}")
+    graded_key, variant = _variant(key, metadata, log)
     submission = read_submission(paths.submission, rubric.answer_file)
     parsed = parse_submission(submission, rubric)
-    verdicts = apply_decisions(judge_all(key, parsed), parsed, rubric, decisions)
-    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, paths, log, metadata, known_due),
-                   decisions)
+    verdicts = apply_decisions(judge_all(graded_key, parsed), parsed, rubric, decisions)
+    if variant is not None:
+        variant = dataclasses.replace(variant, fits=_fits_other_variants(key, variant, parsed, verdicts))
+    result = score(rubric, key.engine, submission, parsed, verdicts, _lateness(rubric, log, metadata, known_due),
+                   decisions, variant)
     log(f"answer file: {submission.file or '-'}; {submission.problem or 'read'}")
     for part_score in result.parts:
         verdict = part_score.verdict
@@ -101,14 +114,46 @@ def grade_submission(key: AnswerKey, paths: Paths, log: Log, metadata: Mapping |
     return result
 
 
-def _lateness(rubric: Rubric, paths: Paths, log: Log, metadata: Mapping | None,
-              known_due: KnownDue | None) -> Lateness:
+def _variant(key: AnswerKey, metadata: Mapping | None, log: Callable[[str], None]
+             ) -> tuple[AnswerKey, GradedVariant | None]:
+    """The key of the variant the submitters are graded on, and what the results say about it."""
+    if key.pool is None:
+        return key, None
+    rubric = key.rubric
+    try:
+        secret = read_secret(rubric.path)
+    except SecretError as exc:
+        raise KeyUnavailable(str(exc)) from None
+    overrides = read_overrides(rubric.path, len(key.pool))
+    for problem in overrides.problems:
+        log(f"overrides: {problem}")
+    emails = emails_of(metadata)
+    choice = choose_variant(emails, secret, len(key.pool), overrides)
+    log(describe(choice, len(emails)))
+    graded_key = key.for_variant(choice.index)
+    numbers = parameter_lines(graded_key.rubric.parameters, rubric.draw.top_level)
+    return graded_key, GradedVariant(choice, key.pool.id, tuple(numbers), {})
+
+
+def _fits_other_variants(key: AnswerKey, variant: GradedVariant, parsed, verdicts) -> dict[str, tuple[str, ...]]:
+    """Part id -> the other variants (or the base) whose correct answer a wrong answer is: a lead for
+    the staff (copied numbers), never shown to the student and never changing a score."""
+    found = {}
+    for verdict in verdicts:
+        part = key.rubric.part(verdict.part_id)
+        if verdict.outcome is not Outcome.WRONG or part.review:
+            continue
+        value = parsed.reading(part.id).value
+        labels = tuple(label for label, correct in key.pool.correct_answers(key, part.id)
+                       if label != variant.choice.label and part.answer_type.same(value, correct))
+        if labels:
+            found[part.id] = labels
+    return found
+
+
+def _lateness(rubric: Rubric, log: Log, metadata: Mapping | None, known_due: KnownDue | None) -> Lateness:
     """The late policy on Gradescope's metadata; metadata that cannot be used costs no grades."""
     try:
-        if metadata is None:
-            metadata, note = read_metadata(paths.metadata)
-            if note:
-                log(f"metadata: {note}")
         lateness = assess_lateness(rubric.late_policy, metadata, known_due)
         for note in lateness.staff_notes:
             log(f"late policy: {note}")

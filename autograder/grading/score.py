@@ -13,6 +13,7 @@ from autograder.grading.late import Lateness
 from autograder.grading.readings import ParsedSubmission
 from autograder.grading.rubric import Part, Rubric
 from autograder.grading.submission import Submission
+from autograder.grading.variants import GradedVariant
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class GradeResult:
     parts: tuple[PartScore, ...]
     lateness: Lateness
     decisions: Decisions = Decisions()    # the TA decisions file graded with (none: no file)
+    variant: GradedVariant | None = None     # for a rubric with draw:, the variant it was graded on
 
     @cached_property
     def earned(self) -> Fraction:
@@ -52,8 +54,9 @@ class GradeResult:
 
 
 def score(rubric: Rubric, engine: str, submission: Submission, parsed: ParsedSubmission,
-          verdicts: tuple[Verdict, ...], lateness: Lateness, decisions: Decisions = Decisions()) -> GradeResult:
+          verdicts: tuple[Verdict, ...], lateness: Lateness, decisions: Decisions = Decisions(),
+          variant: GradedVariant | None = None) -> GradeResult:
     """The verdicts and lateness of one submission put together as its GradeResult."""
     by_part = {verdict.part_id: verdict for verdict in verdicts}
     parts = tuple(PartScore(part, by_part[part.id]) for part in rubric.parts)
-    return GradeResult(rubric, engine, submission, parsed, parts, lateness, decisions)
+    return GradeResult(rubric, engine, submission, parsed, parts, lateness, decisions, variant)

@@ -389,7 +389,8 @@ def _reusable(results_path: Path, key: AnswerKey, decisions: Decisions) -> Writt
     Results saying grading failed (stopped by the shutdown, a worker that died, ...) are graded again."""
     result = WrittenResult.read(results_path)
     if (result is not None and result.rubric_sha256 == key.rubric.sha256 and result.engine == key.engine
-            and result.decisions_sha256 == decisions.sha256 and result.failure is None):
+            and result.decisions_sha256 == decisions.sha256 and result.failure is None
+            and result.pool == (key.pool.id if key.pool else None)):
         return result
     return None
 

@@ -5,8 +5,11 @@ there is no script and no external resource (its Content-Security-Policy
 forbids both, so even a string that escaped escaping could not run). It
 shows the score distribution, each part's mean and outcome shares, the late
 policy's effect, the wrong answers the rubric does not recognise (with a
-mistake entry to paste where a variation of the solver call reproduces one)
-and, apart from all grades, groups of submissions sharing rare wrong answers.
+mistake entry to paste where a variation of the solver call reproduces one),
+for a rubric with per-student numbers how fair the variants were
+(regrade/fairness.py) and, apart from all grades, groups of submissions
+sharing rare wrong answers and submissions whose wrong answers are another
+variant's right ones.
 
 Everything is read from the results.json written for each submission, so
 the page describes exactly what students were given; every text in it goes
@@ -35,6 +38,7 @@ from autograder.grading.key import AnswerKey
 from autograder.grading.outcomes import Outcome
 from autograder.grading.results_json import WrittenPart
 from autograder.grading.rubric import Part, Rubric
+from autograder.regrade.fairness import ALPHA, PERMUTATIONS, Fairness, GroupFigures, fairness, other_variant_leads
 from autograder.regrade.graded import GradedSubmission
 from autograder.regrade.suggest import suggest_mistakes
 
@@ -319,9 +323,11 @@ def render_report(key: AnswerKey, graded: Sequence[GradedSubmission]) -> str:
         _scores_section(rubric, scored),
         _parts_section(part_summaries(rubric, scored)),
         _late_section(rubric, scored),
-        _unrecognised_section(rubric, unrecognised_answers(key, scored)),
+        _unrecognised_section(rubric, unrecognised_answers(key, scored), pooled=key.pool is not None),
+        *([_fairness_section(rubric, fairness(key, scored.submissions))] if key.pool is not None else []),
         _Html("<hr>"),
         _shared_section(rubric, shared_rare_answers(rubric, scored), len(scored.submissions)),
+        *([_other_variant_section(rubric, scored)] if key.pool is not None else []),
     ]
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -405,7 +411,7 @@ def _late_section(rubric: Rubric, scored: ClassResults) -> _Html:
     )
 
 
-def _unrecognised_section(rubric: Rubric, found: Sequence[UnrecognisedPart]) -> _Html:
+def _unrecognised_section(rubric: Rubric, found: Sequence[UnrecognisedPart], pooled: bool = False) -> _Html:
     content = [_p(
         "Wrong answers that matched no declared mistake, grouped as the answer type reads them "
         "(\"16x60x60\" and \"(16, 60, 60)\" are both 16 x 60 x 60), most frequent first. Where a single change "
@@ -413,6 +419,9 @@ def _unrecognised_section(rubric: Rubric, found: Sequence[UnrecognisedPart]) -> 
         "a solver argument flipped; another solver), a mistake entry for the rubric is suggested (several when "
         "several changes give the same answer: keep the one that explains it): paste it under the part's "
         "mistakes:, then set its credit and feedback.")]
+    if pooled:
+        content.append(_p("Students had different numbers: answers from every variant are counted together, and "
+                          "the suggested entries are worked out on the base numbers (the rubric's parameters:)."))
     review = [part.number for part in rubric.parts if part.review]
     if review:
         content.append(_p(f"Free-text parts ({', '.join(review)}) are left out: a TA reads those answers."))
@@ -450,6 +459,70 @@ def _shared_section(rubric: Rubric, groups: Sequence[SharedGroup], class_size: i
         ]
     return _section("shared-answers", "Submissions sharing rare wrong answers (not part of any grade)", *content)
 
+
+def _fairness_section(rubric: Rubric, figures: Fairness) -> _Html:
+    content = [_p(
+        f"Each student was graded on their own variant of the numbers. Mean score before the late policy, per "
+        f"variant and per value of each drawn parameter, against the class mean of {_number(figures.class_mean)} "
+        f"({figures.scored} submissions); for each part, the share of full credit (correct or carried forward) / "
+        f"a declared mistake / anything else. A group is flagged when its mean differs beyond chance: a two-sided "
+        f"permutation test of its mean against {PERMUTATIONS:,} random groups of the same size drawn from the "
+        f"class (seeded), p-values corrected by Holm's method within each table, flagged below {ALPHA}. Groups of "
+        "one submission are not tested. With a few submissions per variant only large differences can show; "
+        "the tables per parameter value pool many variants and say more.")]
+    if figures.other_pool:
+        content.append(_p(f"Warning: {figures.other_pool} results were graded with another pool of variants "
+                          "(another secret, or a pool drawn again): their variant numbers name other numbers."))
+    parts = rubric.parts
+    content.append(_Html("<h3>Per variant</h3>"))
+    content.append(_group_table("variant", figures.variants, parts))
+    for path, groups in figures.parameters:
+        content.append(_Html(f"<h3>Per value of {_text(path)}</h3>"))
+        content.append(_group_table(path, groups, parts))
+    return _section("fairness", "Fairness of the variants", *content)
+
+
+def _group_table(what: str, groups: Sequence[GroupFigures], parts: Sequence[Part]) -> _Html:
+    rows = []
+    for group in groups:
+        shares = [" / ".join(f"{100 * share:.0f}" for share in group.shares[part.id]) if part.id in group.shares else "-"
+                  for part in parts]
+        p_value = "-" if group.p_value is None else f"{group.p_value:.3f}"
+        rows.append((group.label, group.submissions, _number(group.mean), p_value,
+                     "DIFFERS" if group.flagged else "", *shares))
+    return _table((what, "submissions", "mean", "p (Holm)", "flag",
+                   *(f"{part.number} % full / mistake / other" for part in parts)), rows)
+
+
+def _other_variant_section(rubric: Rubric, scored: ClassResults) -> _Html:
+    leads = other_variant_leads(scored.submissions)
+    content = [
+        _Html(f'<p class="note">{_text(_OTHER_VARIANT_NOTE)}</p>'),
+        _p("Wrong answers that are exactly the right answer of another student's variant (or of the base variant, "
+           "the numbers printed in the homework). One such part can be chance; several parts fitting the same "
+           "other variant hardly are. Submissions with the most parts fitting one variant come first; for each "
+           "variant, the submissions graded on it."),
+    ]
+    if not leads:
+        content.append(_p("No wrong answer is another variant's right answer."))
+    rows = []
+    for lead in leads:
+        people = "; ".join(f"{p.name} ({p.sid})" for p in lead.submission.submitters) or "-"
+        fitted = "; ".join(f"{rubric.part(part_id).number}: {', '.join(labels)}" for part_id, labels in lead.parts)
+        sources = "; ".join(f"{label}: {', '.join(ids) or 'no submission'}" for label, ids in lead.graded_on)
+        rows.append((lead.submission.submission_id, people, lead.submission.result.variant or "-", lead.strongest,
+                     fitted, sources))
+    if rows:
+        content.append(_table(("submission", "submitted by (SID)", "own variant", "parts fitting one other variant",
+                               "parts: the variants they are right for", "graded on those variants"), rows))
+    return _section("other-variants", "Answers that fit another student's numbers (not part of any grade)", *content)
+
+
+_OTHER_VARIANT_NOTE = (
+    "A lead, not evidence: an answer can fit another variant by coincidence, or come from working with a "
+    "classmate's numbers to check a method. Nothing here changed any grade, and students never see it. It "
+    "names students: keep it to the staff who handle academic integrity."
+)
 
 _SHARED_NOTE = (
     "A lead, not evidence. Sharing several rare wrong answers is a stronger sign of copied work than similar "

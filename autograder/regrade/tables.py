@@ -106,8 +106,12 @@ def _points_header(part: Part) -> str:
 # ---------------------------------------------------------------- grades.csv
 
 def write_grades(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission]) -> int:
-    """One row per submitter (a group submission gives each member its row); returns the row count."""
-    header = ["Name", "SID", "Email", "Submission ID", *(_points_header(part) for part in rubric.parts),
+    """One row per submitter (a group submission gives each member its row); returns the row count.
+
+    A rubric with per-student numbers adds the Variant each row was graded on (a number, or base)."""
+    variants = rubric.draw is not None
+    header = ["Name", "SID", "Email", "Submission ID", *(["Variant"] if variants else []),
+              *(_points_header(part) for part in rubric.parts),
               "Score before late policy", "Late factor", "Total Score", "Max Points", "Flags",
               "Rubric SHA-256", "Engine"]
 
@@ -118,6 +122,7 @@ def write_grades(path: Path, rubric: Rubric, graded: Sequence[GradedSubmission])
             flags = "; ".join(flag_text(flag, submission.submission_id) for flag in submission.flags)
             common = [
                 csv_cell(submission.submission_id),
+                *([result.variant or ""] if variants else []),
                 *(_decimal(parts[part.id].points) if part.id in parts else "" for part in rubric.parts),
                 _decimal(result.score_before_late_policy), _decimal(late_factor(result)), _decimal(result.score),
                 _decimal(float(rubric.total_points)), csv_cell(flags), *_graded_with(result),
