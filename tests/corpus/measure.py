@@ -68,7 +68,7 @@ def case_dirs(corpus: Path = CORPUS, only: list[str] | None = None) -> list[Path
 
 def grade_case(case: Path, rubric: Path = RUBRIC, key=None) -> dict:
     """Grade one case in a temporary /autograder-like root and return the results dict."""
-    from autograder.grade import Paths, run
+    from autograder.grading.run import Paths, run
 
     root = Path(tempfile.mkdtemp(prefix="corpus-"))
     try:
@@ -105,8 +105,8 @@ def compare(case: Path, results: dict) -> list[Mismatch]:
 
 def measure(corpus: Path = CORPUS, rubric: Path = RUBRIC, only: list[str] | None = None) -> list[tuple[str, list[Mismatch]]]:
     """Every case with its mismatches (empty when the engine matches the TA)."""
-    from autograder.key import load_key
-    from autograder.rubric import load_rubric
+    from autograder.grading.key import load_key
+    from autograder.grading.rubric import load_rubric
 
     key = load_key(load_rubric(rubric))
     report = []
