@@ -65,8 +65,9 @@ def _read(raw: Any) -> Fraction:
     return reading.read_scalar(raw)
 
 
-# The letter x as the times sign of standard form: "4.5x10^14", "1 x 10**4".
-_STANDARD_FORM_X = re.compile(r"(?<=[0-9.])\s*[xX]\s*(?=10\s*(?:\^|\*\*))")
+# The letter x as a times sign: in standard form ("4.5x10^14", "1 x 10**4") and spaced between
+# numbers ("3 x 32 x 32 = 3,072"); glued to a number it is part of a name or hex ("2x2", "0x10").
+_STANDARD_FORM_X = re.compile(r"(?<=[0-9.])\s*[xX]\s*(?=10\s*(?:\^|\*\*))|(?<=[0-9.])\s+[xX]\s+(?=[0-9(])")
 # "4.2x10-3" means 4.2e-3 but says 4.2*10-3 = 39: refused rather than either.
 _BROKEN_STANDARD_FORM = re.compile(r"[0-9.]\s*[xX×*]\s*10[-+][0-9]")
 

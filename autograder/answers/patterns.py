@@ -9,13 +9,12 @@ and it matches "Cross-Correlation" and "cross_correlation" alike.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from autograder.base import limits
 from autograder.answers.base import BadOptions, Unreadable
-from autograder.answers.reading import excerpt
+from autograder.answers.reading import excerpt, unify_characters
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class Entry:
 
 
 def fold_for_matching(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = unify_characters(text).lower()
     text = re.sub(r"[-_‐‑–—/]+", " ", text)
     return " ".join(text.split())
 

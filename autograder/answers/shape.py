@@ -86,7 +86,8 @@ class ShapeAnswer(ExactAnswer):
         return tuple(student) == tuple(expected)
 
     def show(self, value: Shape) -> str:
-        return " x ".join(str(d) for d in value)
+        shown = " x ".join(str(d) for d in value)
+        return shown + (" (without its batch axis)" if BATCH_AXIS in self.notes(value) else "")
 
     def notes(self, value: Shape) -> frozenset:
         """How the value was read, for a rubric's `reading:` mistakes."""

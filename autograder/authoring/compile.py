@@ -23,7 +23,7 @@ from autograder.base.fingerprint import engine_fingerprint
 from autograder.grading import formula
 from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key, write_cache
 from autograder.grading.rubric import (
-    LiteralValue, Mistake, NearMiss, Part, Rubric, SolverCall, SolverVariants, Transform, did_you_mean, load_rubric,
+    LiteralValue, Mistake, NearMiss, Part, ReadingNote, Rubric, SolverCall, SolverVariants, Transform, did_you_mean, load_rubric,
 )
 
 
@@ -117,7 +117,7 @@ class _Compiler:
                     if part.ecf and _refs({**part.answer.args, **call.args})
                 )
                 return MistakeKey(mistake, values, formulas)
-            case Transform() | NearMiss():
+            case Transform() | NearMiss() | ReadingNote():
                 return MistakeKey(mistake, (), ())  # the answer type applies them to each answer when grading
 
     def typed(self, part: Part, data: Any, where: str) -> Any:

@@ -52,6 +52,10 @@ def prepare_yaml(text: str) -> tuple[str, list[str]]:
         notes.append(f"{_lines(lines)}: the full-width colon '：' (from a Chinese input method) after a key was "
                      "read as ':'. Type ':' followed by a space.")
         text = _FULL_WIDTH_COLON_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}: ", text)
+    tabbed = [i for i, line in enumerate(text.split("\n")) if re.match(r"^[ \t]*[^\s#][^#\n]*?:\t", line)]
+    if tabbed:
+        notes.append(f"{_lines(tabbed)}: a tab after the key's ':' was read as a space; some YAML readers refuse "
+                     "tabs, so type a space there.")
     wide = [m for m in _WIDE_INDENT.finditer(text)]
     if wide:
         lines = sorted({text.count("\n", 0, m.start()) for m in wide})

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from autograder.grading.key import AnswerKey, Formula, PartKey, carried_forward
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import ParsedSubmission, Reading
+from autograder.grading.rubric import ReadingNote
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,34 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
             mistake = mistake_key.mistake
             candidates.append(_Candidate(Outcome.MISTAKE, credit, mistake.id, mistake.feedback))
     if not candidates:
-        feedback = " ".join(filter(None, ("Not correct.", part.wrong_feedback)))
-        return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as)
+        wrong_note = getattr(answer_type, "wrong_note", None)
+        feedback = " ".join(filter(None, ("Not correct.", wrong_note and wrong_note(value, part_key.correct),
+                                          part.wrong_feedback)))
+        return _as_read(part_key, value, Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as))
     best = max(candidates, key=lambda candidate: candidate.credit)  # max keeps the first of equals
     tried = tuple(candidate.mistake or candidate.outcome.value for candidate in candidates)
-    return Verdict(part.id, best.outcome, best.credit, best.mistake, best.feedback, read_as, tried)
+    return _as_read(part_key, value, Verdict(part.id, best.outcome, best.credit, best.mistake, best.feedback, read_as, tried))
+
+
+def _as_read(part_key: PartKey, value: Any, verdict: Verdict) -> Verdict:
+    """A reading the rubric declares as a mistake (a batch axis read off a shape) applies to the verdict of
+    the answer as read: its credit multiplies the verdict's, and its feedback comes first."""
+    notes_of = getattr(part_key.part.answer_type, "notes", None)
+    notes = notes_of(value) if notes_of else frozenset()
+    for mistake_key in part_key.mistakes:
+        mistake = mistake_key.mistake
+        if not (isinstance(mistake.reproduction, ReadingNote) and mistake.reproduction.name in notes):
+            continue
+        if verdict.outcome is Outcome.WRONG:
+            verdict = Verdict(verdict.part_id, verdict.outcome, verdict.credit, verdict.mistake,
+                              f"{mistake.feedback} {verdict.feedback}", verdict.read_as, verdict.tried + (mistake.id,))
+            continue
+        correct = verdict.outcome is Outcome.CORRECT
+        verdict = Verdict(verdict.part_id, Outcome.MISTAKE if correct else verdict.outcome, verdict.credit * mistake.credit,
+                          mistake.id if correct else verdict.mistake,
+                          mistake.feedback if correct else f"{mistake.feedback} {verdict.feedback}",
+                          verdict.read_as, verdict.tried + (mistake.id,))
+    return verdict
 
 
 def _ecf_feedback(formula: Formula, answers: Mapping[str, Any], key: AnswerKey) -> str:

@@ -24,7 +24,7 @@ from autograder.grading import formula
 from autograder.base.atomic import write_text_atomic
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.answers.base import AnswerType, Unreadable
-from autograder.grading.rubric import LiteralValue, Mistake, NearMiss, Part, Rubric, SolverVariants, Transform
+from autograder.grading.rubric import LiteralValue, Mistake, NearMiss, Part, ReadingNote, Rubric, SolverVariants, Transform
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,8 @@ class MistakeKey:
                     reading = transform(base) if base is not None else None
                     if reading is not None:
                         yield reading
-            case NearMiss():
-                return  # compared by a count, not with values: see credit_for
+            case NearMiss() | ReadingNote():
+                return  # compared by a count, or applied to the verdict: see credit_for and the judge
             case SolverVariants() | LiteralValue():
                 yield from self.values
                 for relative in self.formulas:
@@ -99,6 +99,8 @@ class MistakeKey:
     def credit_for(self, answer_type: AnswerType, value: Any, correct: Any, ecf_value: Any,
                    answers: Mapping[str, Any]) -> Fraction | None:
         """The credit this mistake gives the student's value, or None when the value is not this mistake."""
+        if isinstance(self.mistake.reproduction, ReadingNote):
+            return None  # not a value: the judge applies it to the verdict of the answer as read
         if isinstance(self.mistake.reproduction, NearMiss):
             near_miss = self.mistake.reproduction
             count = answer_type.near_misses[near_miss.name](value, correct)

@@ -38,7 +38,10 @@ from autograder.grading.score import GradeResult, PartScore
 
 PART_VISIBILITY = "after_due_date"
 OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Control characters, bidirectional overrides, lone surrogates, and invisible ones (zero-width
+# spaces and joiners, the BOM, a soft hyphen): a zero-width space must not make "16" look unreadable for no reason.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069"
+                     "\ufeff\ud800-\udfff]")
 
 
 def results_json(result: GradeResult) -> dict:
@@ -128,17 +131,20 @@ def _submission_check_test(result: GradeResult) -> dict:
 def _submission_check(result: GradeResult) -> str:
     submission = result.submission
     if submission.problem:
-        lines = [submission.problem]
+        lines = [submission.problem, "The file should hold these keys, as the template does: "
+                 + "; ".join(_expected_keys(result))]
     else:
         lines = [f"Answer file: {submission.file}"]
         for part_score in result.parts:
             part = part_score.part
             reading = result.parsed.reading(part.id)
+            # The part's key, and the student's own where it was matched loosely ("Problem 1 / a / params").
+            key = part.id if reading.key in (None, part.id) else f"{part.id}, from {quote(reading.key, 40)}"
             if reading.read:
-                lines.append(f"  {part.number} {part.title}: {part.answer_type.received(reading.value)}")
+                lines.append(f"  {part.number} {part.title} ({key}): {part.answer_type.received(reading.value)}")
             else:
                 label = "COULD NOT READ" if reading.refusal is Outcome.UNREADABLE else "MISSING"
-                lines.append(f"  {part.number} {part.title}: {label}. {reading.message}")
+                lines.append(f"  {part.number} {part.title} ({key}): {label}. {reading.message}")
         if result.parsed.ignored_keys:
             keys = result.parsed.ignored_keys
             lines.append("Keys not used by any question: " + ", ".join(quote(key, 60) for key in keys[:10])
@@ -146,6 +152,15 @@ def _submission_check(result: GradeResult) -> str:
     lines.extend(submission.notes)
     lines.append("Scores and feedback per part are shown after the due date.")
     return _visible("\n".join(lines))
+
+
+def _expected_keys(result: GradeResult) -> list[str]:
+    """"q1a: layer1_output, layer2_output, total_params", one entry per question."""
+    questions: dict[str, list[str]] = {}
+    for part_score in result.parts:
+        question, _, name = part_score.part.id.partition(".")
+        questions.setdefault(question, []).append(name)
+    return [f"{question}: {', '.join(names)}" for question, names in questions.items()]
 
 
 def _post_process(data: dict, result: GradeResult) -> None:
