@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
 from autograder.answers import reading, statement
-from autograder.answers.base import ExactAnswer, keyed_mutations
+from autograder.answers.base import ExactAnswer, keyed_mutations, quote
 from autograder.answers.reading import NotRead
 
 
@@ -81,7 +81,7 @@ def _read_text(raw: str) -> Fraction:
         return Fraction(words)
     broken = _BROKEN_STANDARD_FORM.search(text)
     if broken:
-        raise NotRead(f'"{broken.group()}" is standard form without "^": write e.g. 4.2x10^-3')
+        raise NotRead(f'{quote(broken.group())} is standard form without "^": write e.g. 4.2x10^-3')
     text = _STANDARD_FORM_X.sub(" × ", text)
     tokens = reading.tokenize(text, grouping=True)
     groups = statement.split_groups(tokens)
@@ -96,7 +96,7 @@ def _read_text(raw: str) -> Fraction:
         raise NotRead("there is no number in it")
     statement.annotate(groups.main, candidates)
     answer = statement.choose(groups.main, candidates, _same, reading.show_number, statement.chain_value)
-    value = reading.checked_value(f'"{answer.text}"', answer.value)
+    value = reading.checked_value(quote(answer.text), answer.value)
     remarks = []
     for remark in groups.remarks:
         found = statement.number_candidates(text, remark)

@@ -22,7 +22,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from autograder.base import limits
 from autograder.answers import reading
-from autograder.answers.base import ExactAnswer, keyed_mutations
+from autograder.answers.base import ExactAnswer, keyed_mutations, quote
 from autograder.answers.reading import NotRead
 
 BATCH_AXIS = "batch_axis"
@@ -223,7 +223,7 @@ def _entry(token: str) -> Fraction:
     # misreading from passing as entries.
     digits = token.lstrip("+-")
     if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
-        raise NotRead(f'"{token}" starts with a zero')
+        raise NotRead(f'{quote(token)} starts with a zero')
     return reading.read_entry(token)
 
 
@@ -271,10 +271,13 @@ class _Rows(list):
 
 def _plain_rows(text: str) -> tuple[list[list[str]], bool]:
     """Rows of entry texts, and whether the text had no rows at all (flat)."""
-    # A caption before the first bracket ends with "=": "C = [[...]]", "A ⋆ B = [[...]]".
+    # A caption ends with "=": "C = [[...]]", "A ⋆ B = [[...]]", "Y = | 1 2 |" (not "C11 = -7, ...": digits).
     bracket = text.find("[")
     if bracket > 0 and "=" in text[:bracket]:
         text = text[text.rfind("=", 0, bracket) + 1 :].strip()
+    caption = re.match(r"[^\d\n=\[]{1,40}=(?!=)", text)
+    if caption:
+        text = text[caption.end():].strip()
     rows = _Rows()
     while _wrapped_in_brackets(text) and text[1:].lstrip().startswith("[") \
             and _wrapped_in_brackets(text[1:-1].strip()) and text[1:-1].strip()[1:].lstrip().startswith("["):

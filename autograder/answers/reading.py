@@ -36,7 +36,10 @@ class NotRead(Exception):
 
 # Applied before NFKC, which would turn "10²" into "102" and "4½" into "41⁄2".
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
-_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻]+")
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# An exponent after a base ("10²", "x⁻¹"); elsewhere a superscript digit is a digit ("¹0" is 10) and a
+# lone ⁻ a minus sign (see _CHARS).
+_SUPERSCRIPT_RUN = re.compile("(?<=[0-9A-Za-z)\\]}])[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _VULGAR_FRACTION = re.compile("[¼½¾⅐-⅞]")
 _BEFORE_NFKC = str.maketrans({"º": "°", "˚": "°"})  # NFKC makes the ordinal º an "o"
 
@@ -65,6 +68,7 @@ _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-
 # is put between the scripts for every reader and matcher downstream.
 _SCRIPT_BOUNDARY = re.compile(f"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9°])(?=[{_CJK}])")
 _SPACES = re.compile(r"[^\S\n]+")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def unify_characters(text: str) -> str:
@@ -74,8 +78,10 @@ def unify_characters(text: str) -> str:
     for every reader and for the text/choice matcher."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_BEFORE_NFKC)
     text = _SUPERSCRIPT_RUN.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPTS) + ")", text)
+    text = text.translate(_SUPERSCRIPT_DIGITS)
     text = _VULGAR_FRACTION.sub(lambda m: " " + unicodedata.normalize("NFKC", m.group()) + " ", text)
     text = unicodedata.normalize("NFKC", text).translate(_CHARS)
+    text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)  # "١٥٢" (Arabic-Indic) is 152
     text = _SCRIPT_BOUNDARY.sub(" ", text)
     return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n")).strip()
 
@@ -417,7 +423,7 @@ def evaluate(tokens: list[Token]) -> Fraction:
     for token in tokens:
         if token.kind == Kind.NUMBER:
             if not expect_operand:
-                raise NotRead(f'"{previous.text} {token.text}" are two numbers side by side, not one value')
+                raise NotRead(f'{quote(previous.text + " " + token.text)} are two numbers side by side, not one value')
             output.append(read_number(token.text))
             expect_operand = False
         elif token.kind == Kind.OPEN:
@@ -436,7 +442,7 @@ def evaluate(tokens: list[Token]) -> Fraction:
             operator = "*" if token.text == "×" else "/" if token.text == "÷" else "^" if token.text == "**" else token.text
             if expect_operand:
                 if operator not in "+-":
-                    raise NotRead(f'"{token.text}" has no number before it')
+                    raise NotRead(f'{quote(token.text)} has no number before it')
                 if previous is not None and previous.kind == Kind.OPERATOR and previous.text in "+-" \
                         and previous.text != operator and not token.spaced:
                     raise NotRead('"+-" is the plus-minus sign: two values, not one')
@@ -449,7 +455,7 @@ def evaluate(tokens: list[Token]) -> Fraction:
                 expect_operand = True
             operators.append(operator)
         else:
-            raise NotRead(f'"{token.text}" is not arithmetic')
+            raise NotRead(f'{quote(token.text)} is not arithmetic')
         previous = token
     if expect_operand:
         raise NotRead("it ends with an operator")
@@ -495,11 +501,13 @@ def _power(base: Fraction, exponent: Fraction) -> Fraction:
 
 
 def checked_value(shown: str, value: Fraction) -> Fraction:
-    """A computed value, refused when it is longer than an answer may be."""
+    """A computed value, refused unless it is shown within the bounds of a number typed in (and so reads back)."""
     if max(abs(value.numerator), value.denominator).bit_length() > _MAX_BITS + 8:
         raise NotRead(f"{shown} has more than {limits.MAX_NUMBER_DIGITS} digits")
-    _check_written(shown, value)
-    return value
+    try:
+        return read_number(show_number(value))
+    except NotRead:
+        raise NotRead(f"{shown} comes to a number of more than {limits.MAX_NUMBER_DIGITS} digits") from None
 
 
 # ---------------------------------------------------------------- numbers in words

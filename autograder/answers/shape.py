@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from autograder.base import limits
 from autograder.answers import reading, statement
-from autograder.answers.base import BadOptions, ExactAnswer, keyed_mutations
+from autograder.answers.base import BadOptions, ExactAnswer, keyed_mutations, quote
 from autograder.answers.reading import Kind, NotRead, Token
 
 BATCH_AXIS = "batch_axis"
@@ -218,7 +218,7 @@ class _NoCandidate(Exception):
 
 
 # "64²" / "64^2" as dimensions: 64 x 64.
-_POWER = re.compile(r"(?<![\w.^])([0-9]+)\s*\^\s*\(?\s*([2-8])\s*\)?(?![0-9.])")
+_POWER = re.compile(r"(?<![\w.^])([0-9]+)\s*\^\s*(?:\(\s*([2-8])\s*\)|([2-8]))(?![0-9.])")
 # The letter x, "by" or "@" between dimensions: "8x64x64", "8@64x64", "N x 8 x ...".
 _TIMES = re.compile(r"(?:(?<=[0-9)\]])|(?<=\b[NB]))\s*(?:[xX@]|\bby\b)\s*(?=[0-9(\[])", re.IGNORECASE)
 _CHANNEL_WORDS = frozenset("channel channels feature maps map filters filter kernels 通道 个通道 通道数".split())
@@ -228,7 +228,7 @@ _SHAPE_SEPARATORS = frozenset("×*,")
 def _prepare(text: str) -> str:
     """Separators made plain ("8x64", "8@64", "N x 8" -> ×) and powers expanded ("64²" -> 64 × 64)."""
     text = _TIMES.sub(" × ", text)
-    return _POWER.sub(lambda m: " × ".join([m.group(1)] * int(m.group(2))), text)
+    return _POWER.sub(lambda m: " × ".join([m.group(1)] * int(m.group(2) or m.group(3))), text)
 
 
 def _stated(text: str, names: tuple[str, ...] | None) -> Shape:
@@ -337,11 +337,20 @@ def _candidate(text, tokens, start, end, dimensions, batch, names) -> statement.
         return None  # part of a name ("conv2d3x3") or glued to letters
     if _arithmetic(before) or (_arithmetic(after) and after.text not in ("×", "*")):
         return None  # arithmetic, not a shape: working such as "(64+2-3)/1+1"
+    if (before is not None and not tokens[start].spaced and before.kind in (Kind.NUMBER, Kind.CLOSE)) or (
+            after is not None and not after.spaced and after.kind in (Kind.NUMBER, Kind.OPEN)):
+        return None  # glued to other numbers or brackets ("485^(0)0 x 0"): not a shape on its own
     problem = None
+    for neighbour in (before, after):
+        if neighbour is not None and neighbour.kind == Kind.WORD and neighbour.text.lower() in ("x", "by"):
+            # "O x 0 x 0", "8 x sixty-four": a dimension that is no number, so the shape is not this run.
+            return statement.Candidate(None, start, end, shown, statement.Severe(
+                f'{quote(statement.text_of(text, tokens, max(start - 2, 0), min(end + 2, len(tokens))))} has a dimension '
+                "that is not a number"))
     try:
         shape = _dimensions([t.text for t in dimensions], reading.read_entry)
     except NotRead as reason:
-        return statement.Candidate(None, start, end, shown, statement.Severe(f'"{shown}": {reason}'))
+        return statement.Candidate(None, start, end, shown, statement.Severe(f'{quote(shown)}: {reason}'))
     if len(shape) == 2 and not batch:
         channels = _channels_before(tokens, start)
         if channels is not None:

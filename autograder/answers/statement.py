@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from autograder.answers.base import quote
 from autograder.answers.reading import Kind, NotRead, Token
 
 # Words (lower case) that mark the value after them as the final one: "so 8x64x64", "total = 3512", "→ 16x31x31".
@@ -215,7 +216,7 @@ def _distinct(candidates: list[Candidate], same: Callable[[Any, Any], bool]) -> 
 
 
 def _shown(candidate: Candidate, show: Callable[[Any], str]) -> str:
-    return f'"{candidate.text}"' if candidate.text else show(candidate.value)
+    return quote(candidate.text) if candidate.text else show(candidate.value)
 
 
 def check_remarks(remark_candidates: list[list[Candidate]], answer: Candidate, consistent: Callable[[Any, Any], bool],
@@ -304,46 +305,46 @@ def _number_candidate(text, tokens, start, end, evaluate) -> Candidate | None:
     if after is not None and after.kind == Kind.COLON and dangling_after is None:
         return None  # "Layer 1:", "Question 2:": a label
     if before is not None and before.kind == Kind.WORD and not tokens[start].spaced and not _is_cjk(before.text):
-        problem = f'"{before.text}{shown}" joins letters and a number; write the number alone'
+        problem = f'{quote(before.text + shown)} joins letters and a number; write the number alone'
     elif dangling_after is not None and after is not None:
         follower = tokens[end + 1] if end + 1 < len(tokens) else None
         dash = (dangling_after.text == "-" and dangling_after.spaced and follower is not None
                 and follower.spaced and follower.kind == Kind.WORD and len(follower.text) > 1)
         if not dash and (follower is None or follower.kind in (Kind.WORD, Kind.OPEN)):
-            problem = f'"{text_of(text, tokens, start, end + 2)}" is a formula with letters; write the number it comes to'
+            problem = f'{quote(text_of(text, tokens, start, end + 2))} is a formula with letters; write the number it comes to'
     if problem is None and before is not None and before.kind == Kind.WORD and len(before.text) == 1 \
             and before.text.isascii() and before.text.isalpha():
-        problem = Severe(f'"{before.text} {shown}" has a letter before the number; write the number alone')
+        problem = Severe(f'{quote(before.text + " " + shown)} has a letter before the number; write the number alone')
     if problem is None and tokens[start].kind == Kind.OPERATOR and before is not None and (
             before.kind in (Kind.WORD, Kind.CLOSE) and (not tokens[start].spaced or tokens[start + 1].spaced)):
-        problem = f'"{before.text} {shown}" is a formula with letters; write the number it comes to'
+        problem = f'{quote(before.text + " " + shown)} is a formula with letters; write the number it comes to'
     if problem is None and start > 0 and tokens[start - 1].kind == Kind.OPERATOR and tokens[start - 1].text not in "+-":
-        problem = f'"{text_of(text, tokens, start - 1, end)}" is a formula with letters; write the number it comes to'
+        problem = f'{quote(text_of(text, tokens, start - 1, end))} is a formula with letters; write the number it comes to'
     if problem is None and end < len(tokens):
         follower = tokens[end]
         if follower.kind == Kind.WORD and not follower.spaced and not _is_cjk(follower.text) and follower.text != "°":
-            problem = f'"{shown}{follower.text}" joins a number and letters; write the number alone'
+            problem = f'{quote(shown + follower.text)} joins a number and letters; write the number alone'
         elif follower.kind == Kind.WORD and len(follower.text) == 1 and follower.text.isascii():
-            problem = Severe(f'"{shown} {follower.text}" has a letter after the number; write the number alone')
+            problem = Severe(f'{quote(shown + " " + follower.text)} has a letter after the number; write the number alone')
         elif follower.text == "%":
-            problem = Severe(f'"{shown}%" is a percentage; write the number itself')
+            problem = Severe(f'{quote(shown + "%")} is a percentage; write the number itself')
         elif follower.text == "!" and not follower.spaced:
-            problem = Severe(f'"{shown}!" is a factorial; write the number it comes to')
+            problem = Severe(f'{quote(shown + "!")} is a factorial; write the number it comes to')
     if problem is None and start > 0 and tokens[start - 1].kind == Kind.COMMA and not tokens[start].spaced:
-        problem = Severe(f'"{text_of(text, tokens, start - 1, end)}" has a comma that is not a thousands separator')
+        problem = Severe(f'{quote(text_of(text, tokens, start - 1, end))} has a comma that is not a thousands separator')
     if problem is None and end < len(tokens) and tokens[end].kind == Kind.COMMA and not tokens[end].spaced \
             and end + 1 < len(tokens) and tokens[end + 1].kind == Kind.NUMBER and not tokens[end + 1].spaced:
-        problem = Severe(f'"{text_of(text, tokens, start, end + 2)}" has a comma that is not a thousands separator '
+        problem = Severe(f'{quote(text_of(text, tokens, start, end + 2))} has a comma that is not a thousands separator '
                          "(a decimal comma, or two numbers)")
     if problem is None:
         stray = stray_symbol_touching(tokens, start, end)
         if stray is not None:
-            problem = Severe(f'"{shown}" has "{stray}" next to it, which makes it no number')
+            problem = Severe(f'{quote(shown)} has "{stray}" next to it, which makes it no number')
     value = None
     try:
         value = evaluate(list(tokens[start:end]))
     except NotRead as reason:
-        problem = problem or Severe(f'"{shown}": {reason}')
+        problem = problem or Severe(f'{quote(shown)}: {reason}')
     return Candidate(value, start, end, shown, problem)
 
 

@@ -130,15 +130,20 @@ class _KeyMatcher:
         self.by_name: dict[str, list[Part]] = {}
         for part in rubric.parts:
             self.by_name.setdefault(_plain(part.id.split(".", 1)[1]), []).append(part)
-        self.full = {normalise_key(tuple(part.id.split("."))): part for part in rubric.parts}
+        self.full: dict[str, Part] = {}
+        for part in rubric.parts:  # two parts whose keys read the same: the first one (check reports the other)
+            self.full.setdefault(normalise_key(tuple(part.id.split("."))), part)
 
     def assign(self, entries) -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], list[str]]:
         """Entries by the part they answer (explicit keys), direct values on questions, and the keys no part used."""
         found: dict[str, list[Entry]] = {}
         direct: dict[str, list[Entry]] = {}
         loose: list[tuple[str | None, list[str], Entry]] = []
+        elsewhere: list[tuple[Part, tuple]] = []
+        order: dict[str, int] = {}
         for path, raw in self._grouped(entries):
             entry = (".".join(str(segment) for segment in path), raw)
+            order.setdefault(entry[0], len(order))
             exact = self.full.get(normalise_key(path))
             if exact is not None:
                 found.setdefault(exact.id, []).append(entry)
@@ -148,14 +153,20 @@ class _KeyMatcher:
                 for part in self.questions[question]:
                     direct.setdefault(part.id, []).append(entry)
                 continue
-            part = self._named_part(question, rest)
-            if part is not None:
+            part, own = self._named_part(question, rest)
+            if part is not None and own:
                 found.setdefault(part.id, []).append(entry)
+            elif part is not None:
+                elsewhere.append((part, (question, rest, entry)))
             else:
                 loose.append((question, rest, entry))
-        ignored = []
-        for question, rest, entry in self._described(loose, found):
-            ignored.append(entry[0])
+        # A part's name under another question or at the top level answers it only when its own question does not.
+        for part, item in elsewhere:
+            if part.id in found:
+                loose.append(item)
+            else:
+                found[part.id] = [item[2]]
+        ignored = sorted((entry[0] for _, _, entry in self._described(loose, found)), key=order.__getitem__)
         return found, {part_id: entries for part_id, entries in direct.items()
                        if part_id not in found or all(_empty(raw) for _, raw in found[part_id])}, ignored
 
@@ -190,15 +201,15 @@ class _KeyMatcher:
         question = number + letter
         return (question, rest) if question in self.questions else (None, segments)
 
-    def _named_part(self, question: str | None, rest: list[str]) -> Part | None:
-        """A part named by its id: within the question, or the one part anywhere with that name."""
+    def _named_part(self, question: str | None, rest: list[str]) -> tuple[Part | None, bool]:
+        """A part named by its id, and whether under its own question; else the one part anywhere with that name."""
         name = _plain("".join(rest))
         if question is not None:
             inside = [part for part in self.questions[question] if _plain(part.id.split(".", 1)[1]) == name]
             if inside:
-                return inside[0]
+                return inside[0], True
         elsewhere = self.by_name.get(name, [])
-        return elsewhere[0] if len(elsewhere) == 1 else None
+        return (elsewhere[0] if len(elsewhere) == 1 else None), False
 
     def _described(self, loose, found: dict[str, list[Entry]]):
         """Entries whose keys describe a part in words, then by elimination; yields those left over."""

@@ -355,9 +355,13 @@ class _Open:
 
 
 _NO_KEY = object()
-# A LaTeX command (a backslash and two letters) in the source of a double-quoted
-# scalar, where YAML would read "\t" of "\times" as a tab; escaped backslashes skipped.
-_LATEX_COMMAND = re.compile(r"(?<!\\)(?:\\\\)*\\[A-Za-z]{2}")
+# A LaTeX command that YAML reads as an escape in double quotes: \times as a tab and "imes",
+# \begin as a backspace and "egin"... (the backslash not itself escaped). A command starting
+# with any other letter (\left, \cdot) makes YAML fail instead, and is repaired (answer_syntax).
+_LATEX_COMMAND = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:times|to|top|text\w*|tfrac|theta|tau|tilde|triangle|begin|beta|bar|boldsymbol|"
+    r"big\w*|frac|forall|end|epsilon|equiv|eta|exp|neq|nabla|ne|nu|not|newline|right\w*|rho|rfloor|rceil|"
+    r"rangle|alpha|approx|ast|angle|vec|varepsilon|vdots|vert|vee|xi|underline|upsilon)(?![A-Za-z])")
 
 
 class _Builder:
@@ -460,7 +464,7 @@ def _leaves(pairs: list, path: tuple) -> list:
     """Flatten nested mappings into (key path, value); lists and scalars are values."""
     leaves = []
     for pair in pairs:
-        value = _merge_items(pair.value)
+        value = pair.value
         if _is_mapping(value):
             leaves.extend(_leaves(value, path + (pair.key,)))
         else:
