@@ -94,13 +94,20 @@ def test_every_reader_refuses_a_deeply_nested_list(name):
     assert_readable(str(refusal.value))
 
 
+# A superscript digit after a digit is an exponent, not a look-alike ("10²" is 100: tests/data/peer_number_cases.yaml).
+SUPERSCRIPTS = set("⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def mangle(text: str, data) -> str:
     """One digit of text replaced by a character that looks like it."""
     positions = [index for index, char in enumerate(text) if char in LOOKALIKE_DIGITS]
     if not positions:
         return text
     index = data.draw(st.sampled_from(positions))
-    return text[:index] + data.draw(st.sampled_from(LOOKALIKE_DIGITS[text[index]])) + text[index + 1:]
+    look_alikes = LOOKALIKE_DIGITS[text[index]]
+    if index > 0 and text[index - 1].isdigit():
+        look_alikes = [c for c in look_alikes if c not in SUPERSCRIPTS]
+    return text[:index] + data.draw(st.sampled_from(look_alikes)) + text[index + 1:]
 
 
 VALUES = {

@@ -100,6 +100,24 @@ def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any
             continue  # e.g. a shape of one dimension: no student can write it
 
 
+class SourceText(str):
+    """An answer as the file format read it, and as the student typed it (`typed`).
+
+    YAML turns the \\t of a double-quoted "$8 \\times 64$" into a tab and folds
+    rows typed on separate lines into one; the readers of numbers read what was
+    typed, every other reader (and any comparison) sees the format's value."""
+
+    def __new__(cls, value: str, typed: str):
+        text = super().__new__(cls, value)
+        text.typed = typed
+        return text
+
+
+def typed(raw: Any) -> Any:
+    """The answer as the student typed it, where the file format read it otherwise."""
+    return getattr(raw, "typed", raw)
+
+
 def quote(raw: Any, limit: int = 80) -> str:
     """A bounded, single-line excerpt of student input for messages."""
     text = raw if isinstance(raw, str) else repr(raw)

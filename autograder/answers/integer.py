@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
 from autograder.answers import reading, statement
-from autograder.answers.base import ExactAnswer, keyed_mutations, quote
+from autograder.answers.base import ExactAnswer, keyed_mutations, quote, typed
 from autograder.answers.reading import NotRead
 
 
@@ -61,7 +61,7 @@ def _read(raw: Any) -> Fraction:
         if isinstance(raw, (list, tuple)):
             raise NotRead("it is a list inside a list, not one number")
     if isinstance(raw, str):
-        return _read_text(raw)
+        return _read_text(typed(raw))
     return reading.read_scalar(raw)
 
 

@@ -22,7 +22,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from autograder.base import limits
 from autograder.answers import reading
-from autograder.answers.base import ExactAnswer, keyed_mutations, quote
+from autograder.answers.base import ExactAnswer, keyed_mutations, quote, typed
 from autograder.answers.reading import NotRead
 
 BATCH_AXIS = "batch_axis"
@@ -148,7 +148,7 @@ def _slips(matrix: Matrix) -> Iterator[tuple[str, list[list[Fraction]]]]:
 
 def _read(raw: Any) -> Matrix:
     if isinstance(raw, str):
-        return _read_text(raw)
+        return _read_text(typed(raw))
     if isinstance(raw, dict):
         # Rows as a mapping ("row1: 35 -17 -10", "r2: [20, 26, -23]"): the rows in order.
         return _read_list(list(raw.values()))
@@ -173,7 +173,7 @@ def _read_list(raw: Sequence[Any]) -> Matrix:
         raise NotRead(f"its rows are too long (at most {limits.MAX_ANSWER_CHARS} characters)")
     # YAML "- [[1, 2], [3, 4]]" is a one-element list holding the whole matrix.
     if len(raw) == 1 and isinstance(raw[0], str):
-        return _read_text(raw[0])
+        return _read_text(typed(raw[0]))
     _check_size(len(raw))
     if raw and not any(isinstance(row, (list, tuple, dict)) for row in raw) \
             and not any(isinstance(row, str) and _ENTRY_SEPARATOR.search(row.strip()) for row in raw):
@@ -192,7 +192,7 @@ def _read_list(raw: Sequence[Any]) -> Matrix:
             chars += len(row)
             if chars > limits.MAX_ANSWER_CHARS:
                 raise NotRead(f"its rows are too long (at most {limits.MAX_ANSWER_CHARS} characters)")
-            tokens = _split_row(reading.strip_math(reading.unify_characters(row)), number)
+            tokens = _split_row(reading.strip_math(reading.unify_characters(typed(row))), number)
             entries += len(tokens)
             _check_size(entries)
             rows.append([_entry(token) for token in tokens])

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from autograder.base import limits
 from autograder.answers import reading, statement
-from autograder.answers.base import BadOptions, ExactAnswer, keyed_mutations, quote
+from autograder.answers.base import BadOptions, ExactAnswer, keyed_mutations, quote, typed
 from autograder.answers.reading import Kind, NotRead, Token
 
 BATCH_AXIS = "batch_axis"
@@ -117,7 +117,7 @@ def _slips(dimensions: list[int]) -> Iterator[tuple[str, list[int]]]:
 
 def _read(raw: Any, names: tuple[str, ...] | None) -> Shape:
     if isinstance(raw, str):
-        return _read_text(raw, names)
+        return _read_text(typed(raw), names)
     if isinstance(raw, (list, tuple)):
         return _read_list(raw, names)
     return _dimensions([raw], reading.read_scalar)
@@ -131,7 +131,7 @@ def _read_list(raw: Any, names: tuple[str, ...] | None) -> Shape:
         raise NotRead("it is not a list of dimensions")
     # YAML "- 8x64x64" is a one-element list holding the whole shape.
     if len(raw) == 1 and isinstance(raw[0], str):
-        return _read_text(raw[0], names)
+        return _read_text(typed(raw[0]), names)
     if len(raw) <= limits.MAX_SHAPE_DIMS and any(isinstance(d, (list, tuple)) for d in raw):
         raise NotRead("it has a list inside the list; write one number per dimension")
     items = list(raw)

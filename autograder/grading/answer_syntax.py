@@ -36,10 +36,10 @@ def _line_no(index: int) -> str:
 
 # ---------------------------------------------------------------- before parsing
 
-# A key followed by a full-width colon, as a Chinese input method types it: "layer1_output：8x64x64".
-_FULL_WIDTH_COLON_KEY = re.compile(r"^([ \t]*(?:- )?)([^\s:：#'\"\[\]{},|>][^:：#\n]{0,60}?)[ \t]*：[ \t]*", re.MULTILINE)
-# Indentation typed with an ideographic space (two columns) or a no-break space.
-_WIDE_INDENT = re.compile(r"^[ \u3000\u00a0]*[\u3000\u00a0][ \u3000\u00a0]*", re.MULTILINE)
+# A key followed by a full-width colon, as a Chinese input method types it: "layer1_output：8x64x64"
+# (only where the rest of the line holds no ":", so no key or text with a "：" in it is split).
+_FULL_WIDTH_COLON_KEY = re.compile(r"^([ \t]*)([^\s:：#'\"\[\]{},|>\-][^:：#\n]{0,60}?)[ \t]*：[ \t]*(?=[^:\n]*$)",
+                                   re.MULTILINE)
 
 
 def prepare_yaml(text: str) -> tuple[str, list[str]]:
@@ -56,12 +56,6 @@ def prepare_yaml(text: str) -> tuple[str, list[str]]:
     if tabbed:
         notes.append(f"{_lines(tabbed)}: a tab after the key's ':' was read as a space; some YAML readers refuse "
                      "tabs, so type a space there.")
-    wide = [m for m in _WIDE_INDENT.finditer(text)]
-    if wide:
-        lines = sorted({text.count("\n", 0, m.start()) for m in wide})
-        notes.append(f"{_lines(lines)}: indented with full-width or no-break spaces, read as spaces. "
-                     "Indent with ordinary spaces.")
-        text = _WIDE_INDENT.sub(lambda m: m.group().replace("\u3000", "  ").replace("\u00a0", " "), text)
     return text, notes
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from autograder.base import limits
+from autograder.answers.base import SourceText
 from autograder.grading import answer_syntax
 from autograder.grading.outcomes import Outcome
 
@@ -419,17 +420,19 @@ class _Builder:
         return root
 
     def _scalar(self, event: yaml.ScalarEvent) -> str | Refused:
-        value = event.value
+        value = _text(event.value)
         start, end = event.start_mark, event.end_mark
+        if isinstance(value, Refused):
+            return value
         if event.style == '"':
             raw = self.source[start.index + 1:end.index - 1]
             if _LATEX_COMMAND.search(raw):
-                value = raw.replace('\\"', '"')
                 self.latex_lines.append(start.line)
+                return SourceText(value, raw.replace('\\"', '"'))
         elif event.style is None and start.line != end.line:
             # YAML folds a plain answer's lines into one; the rows of a matrix are in the source.
-            value = "\n".join(line.strip() for line in self.source[start.index:end.index].split("\n"))
-        return _text(value)
+            return SourceText(value, "\n".join(line.strip() for line in self.source[start.index:end.index].split("\n")))
+        return value
 
     def _collection(self, finished: _Open, end: yaml.CollectionEndEvent) -> Any:
         if not _allowed(finished.start.tag):
