@@ -429,7 +429,7 @@ class _Builder:
             if _LATEX_COMMAND.search(raw):
                 self.latex_lines.append(start.line)
                 return SourceText(value, raw.replace('\\"', '"'))
-        elif event.style is None and start.line != end.line:
+        elif not event.style and start.line != end.line:
             # YAML folds a plain answer's lines into one; the rows of a matrix are in the source.
             return SourceText(value, "\n".join(line.strip() for line in self.source[start.index:end.index].split("\n")))
         return value
