@@ -5,17 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograder.answers.base import typed
-from autograder.grading.submission import read_submission
-
-
-def submit(tmp_path, files: dict):
-    folder = tmp_path / "submission"
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    folder.mkdir(exist_ok=True)
-    return read_submission(folder)
+from test_submission import submit  # the shared folder builder (moving to tests/support/ with the test reorganisation)
 
 
 def answers(submission) -> dict:
@@ -28,9 +18,9 @@ REPAIRED = [
     ("q:\n  a：8x64x64\n", "8x64x64", "full-width colon '：' (from a Chinese input method)"),
     ("q：\n  a: 8x64x64\n", "8x64x64", "full-width colon"),
     ("q:\n  a: Note: B must be centrosymmetric.\n", "Note: B must be centrosymmetric.", "holds ': '"),
-    ("q:\n  a: *16x31x31*\n", "*16x31x31*", "holds '*'"),
-    ("q:\n  a: `16x62x62`\n", "`16x62x62`", "holds '`'"),
-    ("q:\n  a: &= 3512\n", "&= 3512", "holds '&'"),
+    ("q:\n  a: *16x31x31*\n", "*16x31x31*", "starts with '*', which YAML reads as an alias"),
+    ("q:\n  a: `16x62x62`\n", "`16x62x62`", "starts with '`'"),
+    ("q:\n  a: &= 3512\n", "&= 3512", "starts with '&'"),
     ('q:\n  a: "\\left[\\begin{matrix} 1 \\end{matrix}\\right]"\n', "\\left[\\begin{matrix} 1 \\end{matrix}\\right]",
      "'\\l' is none; the answer was read as you typed it (LaTeX)"),
     ('q:\n  a: "$8 \\times 64 \\times 64$"\n', "$8 \\times 64 \\times 64$", "holds LaTeX"),

@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 from autograder.base import limits
+from autograder.base.text_enum import TextEnum
 from autograder.answers.base import BadOptions, Unreadable, quote
 
 
@@ -132,7 +133,6 @@ def unwrap_printed(text: str) -> str:
     return text
 
 
-_PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 
 def _matching(text: str, open_index: int) -> int | None:
@@ -229,16 +229,26 @@ def clean_line(text: str) -> str:
 
 # ---------------------------------------------------------------- tokens
 
-class Kind:
-    """Token kinds (a closed set; plain strings keep tokens cheap and readable in tests)."""
+class Kind(TextEnum):
+    """What a token is. The tokenizer's regex names its groups by these values."""
 
-    NUMBER, WORD, OPERATOR, OPEN, CLOSE, EQUALS, ARROW, COMMA, SEMICOLON, COLON, SYMBOL = (
-        "number", "word", "operator", "open", "close", "equals", "arrow", "comma", "semicolon", "colon", "symbol")
+    NUMBER = "number"
+    WORD = "word"
+    OPERATOR = "operator"
+    OPEN = "open"
+    CLOSE = "close"
+    EQUALS = "equals"
+    ARROW = "arrow"
+    COMMA = "comma"
+    SEMICOLON = "semicolon"
+    COLON = "colon"
+    SYMBOL = "symbol"
+    BATCH = "batch"  # a batch axis symbol in front of a shape's dimensions ("N", "None"): set by the shape reader
 
 
 @dataclass(frozen=True)
 class Token:
-    kind: str
+    kind: Kind
     text: str
     start: int
     end: int
@@ -278,12 +288,11 @@ def tokenize(text: str, grouping: bool = False) -> list[Token]:
     tokens: list[Token] = []
     spaced = False
     for match in _TOKENS[grouping].finditer(text):
-        kind = match.lastgroup
-        if kind == "space":
+        group = match.lastgroup
+        if group == "space":
             spaced = True
             continue
-        if kind == "compare":
-            kind = Kind.SYMBOL
+        kind = Kind.SYMBOL if group == "compare" else Kind(group)
         tokens.append(Token(kind, match.group(), match.start(), match.end(), spaced))
         spaced = False
     return tokens

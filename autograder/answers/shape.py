@@ -254,7 +254,7 @@ def _batch_token(token: Token, index: int, tokens: list[Token]) -> Token:
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     if (token.kind == Kind.WORD and token.text.lower() in _BATCH_WORDS and following is not None
             and (following.kind == Kind.COMMA or following.text in ("×", "*"))):
-        return Token("batch", token.text, token.start, token.end, token.spaced)
+        return Token(Kind.BATCH, token.text, token.start, token.end, token.spaced)
     return token
 
 
@@ -295,7 +295,7 @@ def _run(tokens: list[Token], index: int) -> tuple[int, int, list[Token], bool] 
     opened = tokens[index].kind == Kind.OPEN
     if opened:
         index += 1
-    batch = index < len(tokens) and tokens[index].kind == "batch"
+    batch = index < len(tokens) and tokens[index].kind == Kind.BATCH
     if batch:
         index += 2
     dimensions: list[Token] = []
@@ -305,7 +305,7 @@ def _run(tokens: list[Token], index: int) -> tuple[int, int, list[Token], bool] 
             dimensions.append(token)
             index += 1
         elif token.kind == Kind.OPEN and dimensions and index + 1 < len(tokens) and tokens[index + 1].kind == Kind.NUMBER:
-            close = statement._close(tokens, index)
+            close = statement.closing_bracket(tokens, index)
             inner = tokens[index + 1:close] if close is not None else []
             if not inner or any(t.kind not in (Kind.NUMBER,) and t.text not in _SHAPE_SEPARATORS for t in inner):
                 break
@@ -333,7 +333,7 @@ def _candidate(text, tokens, start, end, dimensions, batch, names) -> statement.
     before = tokens[start - 1] if start > 0 else None
     after = tokens[end] if end < len(tokens) else None
     if (before is not None and before.kind == Kind.WORD and not tokens[start].spaced) or (
-            after is not None and after.kind == Kind.WORD and not after.spaced and not statement._is_cjk(after.text)):
+            after is not None and after.kind == Kind.WORD and not after.spaced and not statement.is_cjk(after.text)):
         return None  # part of a name ("conv2d3x3") or glued to letters
     if _arithmetic(before) or (_arithmetic(after) and after.text not in ("×", "*")):
         return None  # arithmetic, not a shape: working such as "(64+2-3)/1+1"
@@ -397,7 +397,7 @@ def _caption_names(tokens: list[Token], start: int) -> list[str] | None:
         return None
     names: list[str] = []
     index -= 1
-    while index >= 0 and tokens[index].kind in (Kind.WORD, "batch") and len(tokens[index].text) <= 12:
+    while index >= 0 and tokens[index].kind in (Kind.WORD, Kind.BATCH) and len(tokens[index].text) <= 12:
         names.append(_base_name(tokens[index].text))
         index -= 1
         if index >= 0 and (tokens[index].text in ("x", "X", "×", "*") or tokens[index].kind == Kind.COMMA):

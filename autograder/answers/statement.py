@@ -76,7 +76,7 @@ def split_groups(tokens: Sequence[Token]) -> Groups:
             main.append(token)
             index += 1
             continue
-        close = _close(tokens, index)
+        close = closing_bracket(tokens, index)
         if close is None:
             main.append(token)
             index += 1
@@ -98,7 +98,8 @@ def split_groups(tokens: Sequence[Token]) -> Groups:
     return Groups(main, remarks)
 
 
-def _close(tokens: Sequence[Token], open_index: int) -> int | None:
+def closing_bracket(tokens: Sequence[Token], open_index: int) -> int | None:
+    """Index of the token closing the bracket at open_index, or None."""
     depth = 0
     for index in range(open_index, len(tokens)):
         if tokens[index].kind == Kind.OPEN:
@@ -304,7 +305,7 @@ def _number_candidate(text, tokens, start, end, evaluate) -> Candidate | None:
     problem: str | None = None
     if after is not None and after.kind == Kind.COLON and dangling_after is None:
         return None  # "Layer 1:", "Question 2:": a label
-    if before is not None and before.kind == Kind.WORD and not tokens[start].spaced and not _is_cjk(before.text):
+    if before is not None and before.kind == Kind.WORD and not tokens[start].spaced and not is_cjk(before.text):
         problem = f'{quote(before.text + shown)} joins letters and a number; write the number alone'
     elif dangling_after is not None and after is not None:
         follower = tokens[end + 1] if end + 1 < len(tokens) else None
@@ -322,7 +323,7 @@ def _number_candidate(text, tokens, start, end, evaluate) -> Candidate | None:
         problem = f'{quote(text_of(text, tokens, start - 1, end))} is a formula with letters; write the number it comes to'
     if problem is None and end < len(tokens):
         follower = tokens[end]
-        if follower.kind == Kind.WORD and not follower.spaced and not _is_cjk(follower.text) and follower.text != "°":
+        if follower.kind == Kind.WORD and not follower.spaced and not is_cjk(follower.text) and follower.text != "°":
             problem = f'{quote(shown + follower.text)} joins a number and letters; write the number alone'
         elif follower.kind == Kind.WORD and len(follower.text) == 1 and follower.text.isascii():
             problem = Severe(f'{quote(shown + " " + follower.text)} has a letter after the number; write the number alone')
@@ -348,7 +349,8 @@ def _number_candidate(text, tokens, start, end, evaluate) -> Candidate | None:
     return Candidate(value, start, end, shown, problem)
 
 
-def _is_cjk(word: str) -> bool:
+def is_cjk(word: str) -> bool:
+    """Whether a word is Chinese, Japanese or Korean (which sits next to digits without a space)."""
     return bool(word) and "\u2e80" <= word[0] <= "\ufaff"
 
 

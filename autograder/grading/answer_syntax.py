@@ -49,17 +49,18 @@ def prepare_yaml(text: str) -> tuple[str, list[str]]:
     colons = [m for m in _FULL_WIDTH_COLON_KEY.finditer(text)]
     if colons:
         lines = sorted({text.count("\n", 0, m.start()) for m in colons})
-        notes.append(f"{_lines(lines)}: the full-width colon '：' (from a Chinese input method) after a key was "
+        notes.append(f"{lines_named(lines)}: the full-width colon '：' (from a Chinese input method) after a key was "
                      "read as ':'. Type ':' followed by a space.")
         text = _FULL_WIDTH_COLON_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}: ", text)
     tabbed = [i for i, line in enumerate(text.split("\n")) if re.match(r"^[ \t]*[^\s#][^#\n]*?:\t", line)]
     if tabbed:
-        notes.append(f"{_lines(tabbed)}: a tab after the key's ':' was read as a space; some YAML readers refuse "
+        notes.append(f"{lines_named(tabbed)}: a tab after the key's ':' was read as a space; some YAML readers refuse "
                      "tabs, so type a space there.")
     return text, notes
 
 
-def _lines(indexes: list[int]) -> str:
+def lines_named(indexes: list[int]) -> str:
+    """"Line 3" or "Lines 2, 5, 9" for 0-based line indexes."""
     shown = [str(i + 1) for i in indexes[:6]] + (["…"] if len(indexes) > 6 else [])
     return ("Line " if len(indexes) == 1 else "Lines ") + ", ".join(shown)
 
@@ -113,7 +114,7 @@ def _expand_tabs(lines: list[str]) -> Repair | None:
     for index in tabbed:
         stripped = lines[index].lstrip(" \t")
         lines[index] = lines[index][: len(lines[index]) - len(stripped)].expandtabs(4) + stripped
-    return Repair("\n".join(lines), f"{_lines(tabbed)}: indented with a tab, read as 4 spaces. "
+    return Repair("\n".join(lines), f"{lines_named(tabbed)}: indented with a tab, read as 4 spaces. "
                                     "YAML needs spaces for indentation: replace each tab with spaces.")
 
 
@@ -195,9 +196,15 @@ def _quote_value(lines: list[str], index: int) -> Repair | None:
     value = re.sub(r"[ \t]+#[^\n]*$", "", value)  # a comment after the answer stays a comment
     head = lines[index][: match.start("value")]
     lines[index:last + 1] = (head + "'" + value.replace("'", "''") + "'").split("\n")
-    slip = "': '" if re.search(r":\s", match.group("value")) else f"'{match.group('value')[0]}'"
-    return Repair("\n".join(lines), f"{_line_no(index)}: the answer to '{match.group('key').strip()}' holds {slip}, which "
-                                    "YAML reads as syntax; it was read as text. Put such an answer in quotes.")
+    first = match.group("value")[0]
+    slip = ("holds ': ', which YAML reads as the start of a new key" if re.search(r":\s", match.group("value"))
+            else f"starts with '{first}', which YAML reads as {_INDICATORS.get(first, 'syntax')}")
+    return Repair("\n".join(lines), f"{_line_no(index)}: the answer to '{match.group('key').strip()}' {slip}; it was "
+                                    "read as text. Put such an answer in quotes.")
+
+
+_INDICATORS = {"*": "an alias", "&": "an anchor", "`": "a reserved character", "@": "a reserved character",
+               "!": "a tag", "%": "a directive"}
 
 
 def _indent(line: str) -> int:

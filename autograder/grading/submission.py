@@ -380,7 +380,7 @@ class _Builder:
     def notes(self) -> list[str]:
         if not self.latex_lines:
             return []
-        return [f"{answer_syntax._lines(self.latex_lines)}: the double-quoted answer holds LaTeX, where YAML would read "
+        return [f"{answer_syntax.lines_named(self.latex_lines)}: the double-quoted answer holds LaTeX, where YAML would read "
                 "\\t, \\b, \\f, \\n... as escapes; it was read as you typed it. Put LaTeX in single quotes: '...'."]
 
     def build(self, parser) -> Any:
