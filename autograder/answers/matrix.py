@@ -279,9 +279,10 @@ def _plain_rows(text: str) -> tuple[list[list[str]], bool]:
     if caption:
         text = text[caption.end():].strip()
     rows = _Rows()
-    while _wrapped_in_brackets(text) and text[1:].lstrip().startswith("[") \
-            and _wrapped_in_brackets(text[1:-1].strip()) and text[1:-1].strip()[1:].lstrip().startswith("["):
-        text, rows.batch = text[1:-1].strip(), True  # [[[[...]]]]: a tensor of shape 1 x 1 x n x m
+    for _ in range(2):  # [[[[...]]]]: a tensor of shape 1 x 1 x n x m
+        if _wrapped_in_brackets(text) and text[1:].lstrip().startswith("[") \
+                and _wrapped_in_brackets(text[1:-1].strip()) and text[1:-1].strip()[1:].lstrip().startswith("["):
+            text, rows.batch = text[1:-1].strip(), True
     if _wrapped_in_brackets(text):
         inner = text[1:-1].strip()
         if not inner:

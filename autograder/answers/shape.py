@@ -273,9 +273,10 @@ def _show(value: Shape) -> str:
 
 def _candidates(text: str, tokens: list[Token], names: tuple[str, ...] | None) -> list[statement.Candidate]:
     found: list[statement.Candidate] = []
+    pairs = statement.bracket_pairs(tokens)
     index = 0
     while index < len(tokens):
-        run = _run(tokens, index)
+        run = _run(tokens, index, pairs)
         if run is None:
             index += 1
             continue
@@ -289,7 +290,7 @@ def _candidates(text: str, tokens: list[Token], names: tuple[str, ...] | None) -
     return found
 
 
-def _run(tokens: list[Token], index: int) -> tuple[int, int, list[Token], bool] | None:
+def _run(tokens: list[Token], index: int, pairs: dict[int, int]) -> tuple[int, int, list[Token], bool] | None:
     """Dimensions joined by × * or commas from tokens[index], maybe in brackets, maybe nested once."""
     start = index
     opened = tokens[index].kind == Kind.OPEN
@@ -305,7 +306,7 @@ def _run(tokens: list[Token], index: int) -> tuple[int, int, list[Token], bool] 
             dimensions.append(token)
             index += 1
         elif token.kind == Kind.OPEN and dimensions and index + 1 < len(tokens) and tokens[index + 1].kind == Kind.NUMBER:
-            close = statement.closing_bracket(tokens, index)
+            close = pairs.get(index)
             inner = tokens[index + 1:close] if close is not None else []
             if not inner or any(t.kind not in (Kind.NUMBER,) and t.text not in _SHAPE_SEPARATORS for t in inner):
                 break
@@ -322,7 +323,7 @@ def _run(tokens: list[Token], index: int) -> tuple[int, int, list[Token], bool] 
         if index < len(tokens) and tokens[index].kind == Kind.CLOSE and dimensions:
             index += 1
         else:
-            return _run(tokens, start + 1) if start + 1 < len(tokens) and tokens[start + 1].kind != Kind.OPEN else None
+            return _run(tokens, start + 1, pairs) if start + 1 < len(tokens) and tokens[start + 1].kind != Kind.OPEN else None
     if len(dimensions) < 2 and not (batch and dimensions):
         return None
     return start, index, dimensions, batch

@@ -69,6 +69,7 @@ def split_groups(tokens: Sequence[Token]) -> Groups:
     that are arithmetic or hold the answer stay in the main line."""
     main: list[Token] = []
     remarks: list[list[Token]] = []
+    pairs = bracket_pairs(tokens)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -76,7 +77,7 @@ def split_groups(tokens: Sequence[Token]) -> Groups:
             main.append(token)
             index += 1
             continue
-        close = closing_bracket(tokens, index)
+        close = pairs.get(index)
         if close is None:
             main.append(token)
             index += 1
@@ -98,17 +99,16 @@ def split_groups(tokens: Sequence[Token]) -> Groups:
     return Groups(main, remarks)
 
 
-def closing_bracket(tokens: Sequence[Token], open_index: int) -> int | None:
-    """Index of the token closing the bracket at open_index, or None."""
-    depth = 0
-    for index in range(open_index, len(tokens)):
-        if tokens[index].kind == Kind.OPEN:
-            depth += 1
-        elif tokens[index].kind == Kind.CLOSE:
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
+def bracket_pairs(tokens: Sequence[Token]) -> dict[int, int]:
+    """Index of each opening bracket token -> index of the one closing it, in one pass (unclosed ones left out)."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.kind == Kind.OPEN:
+            opened.append(index)
+        elif token.kind == Kind.CLOSE and opened:
+            pairs[opened.pop()] = index
+    return pairs
 
 
 def words_before(tokens: Sequence[Token], index: int, stop: int, most: int = 6) -> list[str]:
@@ -209,11 +209,11 @@ def choose(tokens: Sequence[Token], candidates: list[Candidate], same: Callable[
 
 
 def _distinct(candidates: list[Candidate], same: Callable[[Any, Any], bool]) -> list[Candidate]:
-    distinct: list[Candidate] = []
+    """The candidates with different values, first of each; values are hashable and `same` is equality of them."""
+    seen: dict[Any, Candidate] = {}
     for candidate in candidates:
-        if not any(same(candidate.value, other.value) for other in distinct):
-            distinct.append(candidate)
-    return distinct
+        seen.setdefault(tuple(candidate.value) if isinstance(candidate.value, tuple) else candidate.value, candidate)
+    return list(seen.values())
 
 
 def _shown(candidate: Candidate, show: Callable[[Any], str]) -> str:

@@ -38,21 +38,24 @@ def _line_no(index: int) -> str:
 
 # A key followed by a full-width colon, as a Chinese input method types it: "layer1_output：8x64x64"
 # (only where the rest of the line holds no ":", so no key or text with a "：" in it is split).
-_FULL_WIDTH_COLON_KEY = re.compile(r"^([ \t]*)([^\s:：#'\"\[\]{},|>\-][^:：#\n]{0,60}?)[ \t]*：[ \t]*(?=[^:\n]*$)",
-                                   re.MULTILINE)
+_FULL_WIDTH_COLON_KEY = re.compile(r"^([ \t]*)([^\s:：#'\"\[\]{},|>\-][^:：#\n]{0,60}?)[ \t]*：[ \t]*(?=[^:\n]*$)")
+
+
+_TAB_AFTER_KEY = re.compile(r"[ \t]*[^\s#:][^#:\n]{0,60}:\t")
 
 
 def prepare_yaml(text: str) -> tuple[str, list[str]]:
     """Slips YAML reads silently the wrong way, made right before parsing."""
     notes = []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    colons = [m for m in _FULL_WIDTH_COLON_KEY.finditer(text)]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    colons = [i for i, line in enumerate(lines) if "：" in line and _FULL_WIDTH_COLON_KEY.match(line)]
     if colons:
-        lines = sorted({text.count("\n", 0, m.start()) for m in colons})
-        notes.append(f"{lines_named(lines)}: the full-width colon '：' (from a Chinese input method) after a key was "
+        notes.append(f"{lines_named(colons)}: the full-width colon '：' (from a Chinese input method) after a key was "
                      "read as ':'. Type ':' followed by a space.")
-        text = _FULL_WIDTH_COLON_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}: ", text)
-    tabbed = [i for i, line in enumerate(text.split("\n")) if re.match(r"^[ \t]*[^\s#][^#\n]*?:\t", line)]
+        for index in colons:
+            lines[index] = _FULL_WIDTH_COLON_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}: ", lines[index], count=1)
+    text = "\n".join(lines)
+    tabbed = [i for i, line in enumerate(lines) if "\t" in line and _TAB_AFTER_KEY.match(line)]
     if tabbed:
         notes.append(f"{lines_named(tabbed)}: a tab after the key's ':' was read as a space; some YAML readers refuse "
                      "tabs, so type a space there.")
@@ -258,7 +261,7 @@ _JSON_TOKEN = re.compile(
     r"|(?P<comment>//[^\n]*|/\*.*?\*/|#[^\n]*)"
     r"|(?P<word>\b(?:True|False|None)\b)"
     r"|(?P<paren>[()])"
-    r"|(?P<comma>,(?=\s*(?://[^\n]*\s*|#[^\n]*\s*)*[\]}]))"
+    r"|(?P<comma>,(?=\s*(?://[^\n]*\s*|#[^\n]*\s*)*[\]})]))"
     r"|(?P<other>[^\"'“‘/#()TFN,]+|.)",
     re.DOTALL,
 )

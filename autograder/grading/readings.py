@@ -270,10 +270,10 @@ def _empty(raw: Any) -> bool:
 def _read_part(part: Part, found: list[Entry]) -> Reading:
     filled = [(key, raw) for key, raw in found if not _empty(raw)]
     if len(filled) > 1:
-        distinct = []
+        texts: dict[str, Entry] = {}
         for key, raw in filled:
-            if not any(_same_text(raw, other) for _, other in distinct):
-                distinct.append((key, raw))
+            texts.setdefault(" ".join(str(raw).split()), (key, raw))
+        distinct = list(texts.values())
         if len(distinct) > 1:
             answers = " and ".join(f"{key} = {excerpt(raw)}" for key, raw in distinct[:3])
             return Reading(part.id, refusal=Outcome.UNREADABLE, key=filled[0][0],
@@ -302,10 +302,6 @@ def _read_direct(part: Part, found: list[Entry]) -> Reading:
         return reading
     return Reading(part.id, refusal=Outcome.MISSING, key=key,
                    message=f"No answer found for {part.id}: the answer under {key} was read for another part.")
-
-
-def _same_text(first: Any, second: Any) -> bool:
-    return " ".join(str(first).split()) == " ".join(str(second).split())
 
 
 def _contains_refused(raw: Any) -> bool:
