@@ -129,10 +129,12 @@ def test_accept_takes_only_the_samples_named(tmp_path, capsys):
 def test_an_unreadable_answer_file_is_shown_once_instead_of_its_consequences(tmp_path, capsys, image):
     sample = copy_sample(tmp_path, "01-canonical-full-credit")
     answers = sample / "submission" / "answers.yaml"
-    answers.write_text(answers.read_text(encoding="utf-8").replace("layer2_output: ", "layer2_output: : ", 1),
+    # A bracket left open: no repair can tell where the answer ends, so the whole file is unreadable.
+    answers.write_text(answers.read_text(encoding="utf-8").replace("layer2_output: ", "layer2_output: [", 1),
                        encoding="utf-8")
-    headline = ["    submission: Could not read answers.yaml: YAML syntax error on line 3, column 18: mapping values "
-                "are not allowed in this context.",
+    headline = ["    submission: Could not read answers.yaml: Line 3: a '[' or '{' opened here is not closed where YAML "
+                "expects it (it stops at line 4, column 15). Close every bracket on the line it is opened, or put "
+                "the answer in quotes.",
                 "    21 differences from expected.json follow from that (-v lists them)"]
     status, out, _ = samples_command(tmp_path, capsys)
     assert status == 1

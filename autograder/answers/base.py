@@ -78,6 +78,9 @@ class AnswerType(Protocol):
     def explain(self, value: Any, expected: Any) -> str:
         """What the student's value lacks of the expected one, in their terms, or "" (free text: the concepts not found)."""
 
+    def notes(self, value: Any) -> frozenset[str]:
+        """How the value was read where a rubric may declare it a `reading:` mistake (e.g. a batch axis read off)."""
+
     def mutations(self, expected: Any) -> Iterator[tuple[str, Any]]:
         """Named near-variants of a correct value (a sign flipped, a dimension off by one...), for `check`.
 
@@ -105,6 +108,10 @@ class ExactAnswer:
 
     def explain(self, value: Any, expected: Any) -> str:
         return ""  # the value shown and the mistake's feedback say it all
+
+    def notes(self, value: Any) -> frozenset[str]:
+        return frozenset()  # read as it stands
+
     def near_miss_limit(self, name: str, expected: Any) -> int:
         return 0  # a type without near misses
 
@@ -116,6 +123,24 @@ def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any
             yield name, answer_type.from_key(data)
         except (Unreadable, ValueError, TypeError, ArithmeticError):
             continue  # e.g. a shape of one dimension: no student can write it
+
+
+class SourceText(str):
+    """An answer as the file format read it, and as the student typed it (`typed`).
+
+    YAML turns the \\t of a double-quoted "$8 \\times 64$" into a tab and folds
+    rows typed on separate lines into one; the readers of numbers read what was
+    typed, every other reader (and any comparison) sees the format's value."""
+
+    def __new__(cls, value: str, typed: str):
+        text = super().__new__(cls, value)
+        text.typed = typed
+        return text
+
+
+def typed(raw: Any) -> Any:
+    """The answer as the student typed it, where the file format read it otherwise."""
+    return getattr(raw, "typed", raw)
 
 
 def quote(raw: Any, limit: int = 80) -> str:

@@ -91,8 +91,9 @@ def read_claims(table: Table, text: str) -> Reading:
     mentions = tuple(_mentions(table, tokens))
     plain = None
     claims = []
+    named = frozenset(index for index, _ in mentions)
     for entry, match in table.phrases.matches(tokens):
-        stance = (Stance.DENIED if match.denied else None) or stance_at(tokens, match.start, match.end)
+        stance = (Stance.DENIED if match.denied else None) or stance_at(tokens, match.start, match.end, named)
         subject = match.subject
         if subject is None and stance is Stance.ASSERTED and entry.about:
             subject = subject_of(tokens, mentions, match.start, match.end)
@@ -105,7 +106,8 @@ def read_claims(table: Table, text: str) -> Reading:
             for match in find_formula(formula, plain):
                 start, end = _token_span(tokens, match.start, match.end)
                 if start < end:   # a formula is said of the names it is written with: no subject to look for
-                    claims.append(Claim(entry.id, stance_at(tokens, start, end), start, end, found.excerpt(start, end)))
+                    claims.append(Claim(entry.id, stance_at(tokens, start, end, named), start, end,
+                                        found.excerpt(start, end)))
     claims.sort(key=lambda claim: (claim.start, claim.end, claim.entry))
     return Reading(found, tuple(claims), mentions)
 
@@ -115,17 +117,20 @@ def _token_span(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int
     return (inside[0], inside[-1] + 1) if inside else (0, 0)
 
 
-def stance_at(tokens: Sequence[Token], start: int, end: int) -> Stance:
-    """How the sentence holds the words [start, end): denied, hedged, or asserted."""
-    if negated_before(tokens, start) or negated_after(tokens, end):
+def stance_at(tokens: Sequence[Token], start: int, end: int, named: frozenset[int] = frozenset()) -> Stance:
+    """How the sentence holds the words [start, end): denied, hedged, or asserted.
+
+    `named` holds the token indexes where a subject is named: a negation right before one
+    belongs to that name ("no flip is cheaper", "not flipping saves time"), not to the claim."""
+    if negated_before(tokens, start, named) or negated_after(tokens, end):
         return Stance.DENIED
     if hedged(tokens, start):
         return Stance.HEDGED
     return Stance.ASSERTED
 
 
-def negated_before(tokens: Sequence[Token], start: int) -> bool:
-    """A negation earlier in the clause reaches the words at `start`."""
+def negated_before(tokens: Sequence[Token], start: int, named: frozenset[int] = frozenset()) -> bool:
+    """A negation earlier in the clause reaches the words at `start`, unless it negates a name between."""
     clause = tokens[start].clause
     for distance in range(1, NEGATION_REACH + 2):
         index = start - distance
@@ -133,6 +138,8 @@ def negated_before(tokens: Sequence[Token], start: int) -> bool:
             return False
         word = tokens[index].word
         between = [token.word for token in tokens[index + 1:start]]
+        if word in NEGATION_WORDS and _negates_a_name(tokens, index, start, named):
+            continue
         if word in NEGATION_WORDS and tokens[index + 1].word not in _NOT_NEGATING_AFTER:
             return True
         if all(other in DETERMINERS for other in between):
@@ -141,6 +148,14 @@ def negated_before(tokens: Sequence[Token], start: int) -> bool:
             if index > 0 and (tokens[index - 1].word, word) in TWO_WORD_NEGATIONS:
                 return True
     return False
+
+
+def _negates_a_name(tokens: Sequence[Token], index: int, start: int, named: frozenset[int]) -> bool:
+    """Whether the negation at `index` is part of a name before `start`: "no flip", "not the flipping"."""
+    following = index + 1
+    while following < start and tokens[following].word in DETERMINERS:
+        following += 1
+    return following < start and following in named
 
 
 def negated_after(tokens: Sequence[Token], end: int) -> bool:

@@ -2,7 +2,10 @@
 
 The value is an exact Fraction rather than an int: "3512.4" is a readable
 answer that is simply not 3512, and the student should be told it was read
-that way instead of being told it could not be read.
+that way instead of being told it could not be read. Numbers-only arithmetic
+is evaluated exactly ("288+8+3200+16" is 3512, "4.5x10^14" is standard form);
+anything with a letter or another symbol is a formula and is refused, never
+read as one of its numbers ("2*pi" is not 2).
 """
 
 from __future__ import annotations
@@ -12,12 +15,9 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
-from autograder.answers import reading
-from autograder.answers.base import ExactAnswer, keyed_mutations
+from autograder.answers import reading, statement
+from autograder.answers.base import ExactAnswer, keyed_mutations, quote, typed
 from autograder.answers.reading import NotRead
-
-
-_MAX_REPEATS = 3
 
 
 class IntegerAnswer(ExactAnswer):
@@ -61,36 +61,52 @@ def _read(raw: Any) -> Fraction:
         if isinstance(raw, (list, tuple)):
             raise NotRead("it is a list inside a list, not one number")
     if isinstance(raw, str):
-        return _read_text(raw)
+        return _read_text(typed(raw))
     return reading.read_scalar(raw)
 
 
-# "How many parameters does max pooling have?" "None." is as clear as 0.
-_ZERO_IN_WORDS = re.compile(r"(none|zero|nil|nothing|no (learnable |trainable )?(parameters?|params|weights))[.!]?",
-                            re.IGNORECASE)
+# The letter x as a times sign: in standard form ("4.5x10^14", "1 x 10**4") and spaced between
+# numbers ("3 x 32 x 32 = 3,072"); glued to a number it is part of a name or hex ("2x2", "0x10").
+_STANDARD_FORM_X = re.compile(r"(?<=[0-9.])\s*[xX]\s*(?=10\s*(?:\^|\*\*))|(?<=[0-9.])\s+[xX]\s+(?=[0-9(])")
+# "4.2x10-3" means 4.2e-3 but says 4.2*10-3 = 39: refused rather than either.
+_BROKEN_STANDARD_FORM = re.compile(r"[0-9.]\s*[xX×*]\s*10[-+][0-9]")
 
 
 def _read_text(raw: str) -> Fraction:
-    text = reading.drop_comments(reading.clean_line(raw))
+    text = reading.clean_text(raw).replace("\n", " ; ")
     if not text:
         raise NotRead("it is empty")
-    if _ZERO_IN_WORDS.fullmatch(text.strip()):
-        return Fraction(0)
-    worked = "=" in text
-    if worked:
-        text = reading.after_last_equals(text)
-    tokens = reading.find_numbers(text)
-    if not tokens:
-        where = 'after the last "="' if worked else "in it"
-        raise NotRead(f"there is no number {where}")
-    # The same number twice ("3512 (3,512)") is still one answer; a long
-    # list of numbers is not, whatever they are, so it is not read at all.
-    values = {reading.read_number(token) for token in tokens[:_MAX_REPEATS]}
-    if len(values) > 1 or len(tokens) > _MAX_REPEATS:
-        listed = ", ".join(tokens[:3]) + (", …" if len(tokens) > 3 else "")
-        raise NotRead(
-            f'it has {len(tokens)} numbers in it ({listed}); write only the result, '
-            f'or end with "= result"'
-        )
-    return values.pop()
+    words = reading.number_in_words(text.rstrip(". "))
+    if words is not None:
+        return Fraction(words)
+    broken = _BROKEN_STANDARD_FORM.search(text)
+    if broken:
+        raise NotRead(f'{quote(broken.group())} is standard form without "^": write e.g. 4.2x10^-3')
+    text = _STANDARD_FORM_X.sub(" × ", text)
+    tokens = reading.tokenize(text, grouping=True)
+    groups = statement.split_groups(tokens)
+    candidates = statement.number_candidates(text, groups.main)
+    usable = [c for c in candidates if c.problem is None]
+    if not usable and statement.ZERO_WORDS.search(text):
+        return Fraction(0)  # "How many parameters does max pooling have?" "None." is as clear as 0.
+    if not candidates:
+        calls = [t.text for t in groups.main if t.text.endswith("(...)")]
+        if calls:
+            raise NotRead(f"it is a formula ({calls[0]}); write the number it comes to")
+        raise NotRead("there is no number in it")
+    statement.annotate(groups.main, candidates)
+    answer = statement.choose(groups.main, candidates, _same, reading.show_number, statement.chain_value)
+    value = reading.checked_value(quote(answer.text), answer.value)
+    remarks = []
+    for remark in groups.remarks:
+        found = statement.number_candidates(text, remark)
+        statement.annotate(remark, found)
+        # A breakdown ("(288 + 8 + 3200 + 16)") is working, not a second answer.
+        remarks.append([c for c in found if not any(t.kind == reading.Kind.OPERATOR and t.text not in "+-"[:0]
+                                                    for t in remark[c.start:c.end] if c.end - c.start > 1)])
+    statement.check_remarks(remarks, answer, _same, reading.show_number)
+    return value
 
+
+def _same(first: Fraction, second: Fraction) -> bool:
+    return first == second

@@ -89,6 +89,9 @@ class TextAnswer:
         found = [label for concept_id, label in self.labels.items() if concept_id in value.concepts]
         return "mentions " + "; ".join(found) if found else "mentions none of the ideas looked for"
 
+    def notes(self, value: TextValue) -> frozenset[str]:
+        return frozenset()  # a TA reads it as it stands
+
     def explain(self, value: TextValue, expected: frozenset[str]) -> str:
         """The expected concepts not found, each with why when the answer names it without asserting it."""
         notes = {note.concept: note for note in value.notes}

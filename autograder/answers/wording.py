@@ -103,7 +103,7 @@ class Words:
 
 def prepare(text: str) -> str:
     """The text a student wrote, with look-alikes, width, contractions and abbreviations made plain."""
-    text = unicodedata.normalize("NFKC", unify_characters(text).translate(_BEFORE_NFKC))
+    text = unicodedata.normalize("NFKC", unify_characters(text.translate(_BEFORE_NFKC)))
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)
     return text

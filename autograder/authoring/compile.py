@@ -23,8 +23,8 @@ from autograder.base.fingerprint import engine_fingerprint
 from autograder.grading import formula
 from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key, write_cache
 from autograder.grading.rubric import (
-    LiteralValue, Mistake, NearMiss, Part, Rubric, SolverCall, SolverVariants, Transform, did_you_mean, load_rubric,
-    references,
+    LiteralValue, Mistake, NearMiss, Part, ReadingNote, Rubric, SolverCall, SolverVariants, Transform, did_you_mean,
+    load_rubric, references,
 )
 
 
@@ -141,7 +141,7 @@ class _Compiler:
                     if self.carry_forward and part.ecf and references({**part.answer.args, **call.args})
                 )
                 return MistakeKey(mistake, values, formulas)
-            case Transform() | NearMiss():
+            case Transform() | NearMiss() | ReadingNote():
                 return MistakeKey(mistake, (), ())  # the answer type applies them to each answer when grading
 
     def typed(self, part: Part, data: Any, where: str) -> Any:

@@ -11,6 +11,7 @@ MAX_FILES_SCANNED = 2000             # files and folders looked at while finding
 MAX_FOLDER_DEPTH = 16                # folders nested deeper are not opened
 MAX_TREE_DEPTH = 12                  # nesting of mappings and lists in the answer file
 MAX_YAML_NODES = 5000                # keys and values in the answer file (YAML or JSON); YAML aliases: none at all
+MAX_SYNTAX_REPAIRS = 20              # syntax slips repaired in one answer file (each one parses the file again)
 
 # One answer.
 MAX_ANSWER_CHARS = 4000              # characters of one answer, free text included

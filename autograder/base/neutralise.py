@@ -24,9 +24,12 @@ import re
 from typing import Any, Iterable
 
 # C0 and C1 controls (ESC, CR, NEL...), the bidirectional marks, embeddings,
-# overrides and isolates, the Unicode line and paragraph separators, and
-# lone surrogates.
-_NOT_C0 = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
+# overrides and isolates, the Unicode line and paragraph separators, lone
+# surrogates, and the invisible ones (zero-width spaces and joiners, word
+# joiners, the BOM, a soft hyphen): a zero-width space must not make "16" look
+# unreadable for no reason.
+_NOT_C0 = ("\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\u2028\u2029"
+           "\ufeff\ud800-\udfff")
 _ANY_UNSAFE = re.compile(f"[\x00-\x1f{_NOT_C0}]")
 _UNSAFE_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_NOT_C0}]")
 # A spreadsheet runs a cell that starts like a formula.

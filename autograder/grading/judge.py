@@ -19,6 +19,7 @@ answer to that part (grading/expressions.py).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Mapping
@@ -28,6 +29,7 @@ from autograder.grading.expressions import render
 from autograder.grading.key import AnswerKey, Formula, PartKey, carried_forward
 from autograder.grading.outcomes import Outcome
 from autograder.grading.readings import ParsedSubmission, Reading
+from autograder.grading.rubric import ReadingNote
 
 if TYPE_CHECKING:
     from autograder.grading.decisions import AppliedDecision
@@ -115,11 +117,13 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
     if not candidates:
         feedback = " ".join(filter(None, ("Not correct.", _rendered(part.wrong_feedback, part_key, answers, key),
                                           explained)))
-        return Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as, credited_as=value)
+        return _as_read(part_key, value, Verdict(part.id, Outcome.WRONG, Fraction(0), None, feedback, read_as,
+                                                 credited_as=value))
     best = max(candidates, key=lambda candidate: candidate.credit)  # max keeps the first of equals
     tried = tuple(candidate.mistake or candidate.outcome.value for candidate in candidates)
     feedback = " ".join(filter(None, (best.feedback, explained if best.credit < 1 else "")))
-    return Verdict(part.id, best.outcome, best.credit, best.mistake, feedback, read_as, tried, best.credited_as)
+    return _as_read(part_key, value, Verdict(part.id, best.outcome, best.credit, best.mistake, feedback, read_as, tried,
+                                             best.credited_as))
 
 
 def _rendered(template: str, part_key: PartKey, answers: Mapping[str, Any], key: AnswerKey) -> str:
@@ -134,6 +138,27 @@ def _rendered(template: str, part_key: PartKey, answers: Mapping[str, Any], key:
 def shown_answer(answer_type: AnswerType, correct: Any) -> str:
     """A correct answer from the key as students are shown answers."""
     return answer_type.show(answer_type.answer_like(correct))
+
+
+def _as_read(part_key: PartKey, value: Any, verdict: Verdict) -> Verdict:
+    """A reading the rubric declares as a mistake (a batch axis read off a shape) applies to the verdict of
+    the answer as read: its credit multiplies the verdict's, and its feedback comes first."""
+    notes = part_key.part.answer_type.notes(value)
+    for mistake_key in part_key.mistakes:
+        mistake = mistake_key.mistake
+        if not (isinstance(mistake.reproduction, ReadingNote) and mistake.reproduction.name in notes):
+            continue
+        if verdict.outcome is Outcome.WRONG:
+            verdict = dataclasses.replace(verdict, feedback=f"{mistake.feedback} {verdict.feedback}",
+                                          tried=verdict.tried + (mistake.id,))
+            continue
+        correct = verdict.outcome is Outcome.CORRECT
+        verdict = dataclasses.replace(
+            verdict, outcome=Outcome.MISTAKE if correct else verdict.outcome, credit=verdict.credit * mistake.credit,
+            mistake=mistake.id if correct else verdict.mistake,
+            feedback=mistake.feedback if correct else f"{mistake.feedback} {verdict.feedback}",
+            tried=verdict.tried + (mistake.id,))
+    return verdict
 
 
 def _ecf_feedback(formula: Formula, answers: Mapping[str, Any], key: AnswerKey) -> str:

@@ -31,7 +31,9 @@ from autograder.base.atomic import write_text_atomic
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.answers.base import AnswerType, Unreadable
 from autograder.grading.draw import with_values
-from autograder.grading.rubric import LiteralValue, Mistake, NearMiss, Part, Rubric, SolverVariants, Transform
+from autograder.grading.rubric import (
+    LiteralValue, Mistake, NearMiss, Part, ReadingNote, Rubric, SolverVariants, Transform,
+)
 from autograder.grading.variants import BASE, SecretError, read_secret
 
 
@@ -106,8 +108,8 @@ class MistakeKey:
                     reading = transform(base) if base is not None else None
                     if reading is not None:
                         yield reading, base
-            case NearMiss():
-                return  # compared by a count, not with values: see fit
+            case NearMiss() | ReadingNote():
+                return  # compared by a count, or applied to the verdict: see fit and the judge
             case SolverVariants() | LiteralValue():
                 for value in self.values:
                     yield value, value
@@ -119,6 +121,8 @@ class MistakeKey:
     def fit(self, answer_type: AnswerType, value: Any, correct: Any, ecf_value: Any,
             answers: Mapping[str, Any]) -> Fit | None:
         """How this mistake accounts for the student's value, or None when the value is not this mistake."""
+        if isinstance(self.mistake.reproduction, ReadingNote):
+            return None  # not a value: the judge applies it to the verdict of the answer as read
         if isinstance(self.mistake.reproduction, NearMiss):
             near_miss = self.mistake.reproduction
             count = answer_type.near_misses[near_miss.name](value, correct)

@@ -1,8 +1,17 @@
 """Stage 4: the student's raw answers -> one Reading per rubric part.
 
-Keys are matched loosely ("Q1(a)" / "1a" / "q1a", nested or dotted), then
-each part's raw value goes through its answer type's parser. A value that
-cannot be read costs that part only.
+Keys are matched the way students write them. A key names a question
+("q1a", "Q1(a)", "1a", "Problem 1: a:", "1.a", "question_1b", "(3)") and a
+part within it: the part's id ("layer1_output"), or words that name one part
+only ("output after layer 1", "out1", "num params", "shape after pooling"),
+or, by elimination, the one part of the question still unanswered ("why:"
+when "answer:" is there). A part's id that belongs to one question only is
+found at the top level or under another question too ("pool_params" under
+q1a). A value given directly on a question answers its only part, or each of
+its parts that read it ("q3: cross-correlation, because ..."). An empty
+duplicate of a key (the unfilled template below the answers) is no second
+answer, nor is the same answer twice; two different answers to one part are
+refused, quoting both. A value that cannot be read costs that part only.
 """
 
 from __future__ import annotations
@@ -13,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from autograder.answers.base import Unreadable, quote
+from autograder.answers.reading import excerpt
 from autograder.grading.outcomes import Outcome
-from autograder.grading.rubric import Rubric
+from autograder.grading.rubric import Part, Rubric
 from autograder.grading.submission import Refused, Submission
 
 Refusal = Literal[Outcome.UNREADABLE, Outcome.MISSING]
@@ -51,10 +61,13 @@ class ParsedSubmission:
 
 def normalise_key(segments: tuple[str, ...]) -> str:
     """("Q1(a)", "Total Params") -> "q1atotalparams"; a leading "Question"/"1a" becomes "q1a"."""
-    text = "".join(unicodedata.normalize("NFKC", str(segment)).lower() for segment in segments)
-    text = re.sub(r"[^a-z0-9]", "", text)
+    text = "".join(_plain(segment) for segment in segments)
     text = re.sub(r"^(question|problem|prob|exercise|ex)(?=\d)", "", text)
     return "q" + text if text[:1].isdigit() else text
+
+
+def _plain(segment: Any) -> str:
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", str(segment)).lower())
 
 
 def parse_submission(submission: Submission, rubric: Rubric) -> ParsedSubmission:
@@ -62,26 +75,214 @@ def parse_submission(submission: Submission, rubric: Rubric) -> ParsedSubmission
     if submission.problem:
         return ParsedSubmission(tuple(Reading(part.id, refusal=submission.problem_kind, message=submission.problem)
                                       for part in rubric.parts), ())
-    by_key: dict[str, list[tuple[str, Any]]] = {}
-    for path, raw in submission.entries:
-        by_key.setdefault(normalise_key(path), []).append((".".join(path), raw))
+    found, direct, ignored = _KeyMatcher(rubric).assign(submission.entries)
     readings = []
     for part in rubric.parts:
-        found = by_key.pop(normalise_key(tuple(part.id.split("."))), [])
-        readings.append(_read_part(part, found))
-    ignored = tuple(key for entries in by_key.values() for key, _ in entries)
-    return ParsedSubmission(tuple(readings), ignored)
+        if part.id in found:
+            readings.append(_read_part(part, found[part.id]))
+        elif part.id in direct:
+            readings.append(_read_direct(part, direct[part.id]))
+        else:
+            readings.append(Reading(part.id, refusal=Outcome.MISSING,
+                                    message=f"No answer found: the key {part.id} is missing."))
+    return ParsedSubmission(tuple(readings), tuple(ignored))
 
 
-def _read_part(part, found: list[tuple[str, Any]]) -> Reading:
-    if not found:
-        return Reading(part.id, refusal=Outcome.MISSING, message=f"No answer found: the key {part.id} is missing.")
-    if len(found) > 1:
-        keys = ", ".join(key for key, _ in found)
-        return Reading(part.id, refusal=Outcome.UNREADABLE, message=f"This part is answered more than once ({keys}): keep one.",
-                       key=found[0][0])
-    key, raw = found[0]
-    if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
+Entry = tuple[str, Any]   # (the key as written, "q1a.total_params"; the raw value)
+
+# A question designator: "q1a", "Q1", "Question 1b", "Problem 1", "1(a)", "(3)", "question_1b", "q_3".
+_QUESTION = re.compile(r"(?:q|question|problem|prob|exercise|ex|hw\d*q|task)?(\d+)([a-z]?)")
+_PART_LETTER = re.compile(r"(?:part)?([a-z])")
+# Words that say nothing about which part is meant.
+_STOPWORDS = frozenset("a an the of after in for to with and by from its is what how many".split())
+# Words students use for an answer type's answers ("shape after pooling", "num params").
+_TYPE_WORDS = {"shape": ("shape", "size", "dims", "dimension", "dimensions"), "integer": ("number", "count"),
+               "matrix": ("matrix", "result")}
+
+
+def _words(text: str) -> list[str]:
+    """"output after layer 1" / "out1" / "n_params" / "shapeAfterConv1" -> lower-case words and numbers."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower()
+    return [w for w in re.findall(r"[a-z]+|[0-9]+", text) if w not in _STOPWORDS]
+
+
+def _related(word: str, vocabulary: frozenset[str]) -> bool:
+    """A student's word names a vocabulary word: equal, a prefix ("out", "conv"), or sharing 5 letters ("params")."""
+    for known in vocabulary:
+        if word == known:
+            return True
+        if word.isdigit() or known.isdigit():
+            continue
+        if (len(word) >= 3 and known.startswith(word)) or (len(known) >= 3 and word.startswith(known)):
+            return True
+        if len(word) >= 5 and len(known) >= 5 and word[:5] == known[:5]:
+            return True
+    return False
+
+
+class _KeyMatcher:
+    """Which part each entry of the answer file answers."""
+
+    def __init__(self, rubric: Rubric):
+        self.parts = rubric.parts
+        self.questions: dict[str, list[Part]] = {}
+        for part in rubric.parts:
+            self.questions.setdefault(_question_number(part), []).append(part)
+        self.by_name: dict[str, list[Part]] = {}
+        for part in rubric.parts:
+            self.by_name.setdefault(_plain(part.id.split(".", 1)[1]), []).append(part)
+        self.full: dict[str, Part] = {}
+        for part in rubric.parts:  # two parts whose keys read the same: the first one (check reports the other)
+            self.full.setdefault(normalise_key(tuple(part.id.split("."))), part)
+
+    def assign(self, entries) -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], list[str]]:
+        """Entries by the part they answer (explicit keys), direct values on questions, and the keys no part used."""
+        found: dict[str, list[Entry]] = {}
+        direct: dict[str, list[Entry]] = {}
+        loose: list[tuple[str | None, list[str], Entry]] = []
+        elsewhere: list[tuple[Part, tuple]] = []
+        order: dict[str, int] = {}
+        for path, raw in self._grouped(entries):
+            entry = (".".join(str(segment) for segment in path), raw)
+            order.setdefault(entry[0], len(order))
+            exact = self.full.get(normalise_key(path))
+            if exact is not None:
+                found.setdefault(exact.id, []).append(entry)
+                continue
+            question, rest = self._question(path)
+            if question is not None and not rest:
+                for part in self.questions[question]:
+                    direct.setdefault(part.id, []).append(entry)
+                continue
+            part, own = self._named_part(question, rest)
+            if part is not None and own:
+                found.setdefault(part.id, []).append(entry)
+            elif part is not None:
+                elsewhere.append((part, (question, rest, entry)))
+            else:
+                loose.append((question, rest, entry))
+        # A part's name under another question or at the top level answers it only when its own question does not.
+        for part, item in elsewhere:
+            if part.id in found:
+                loose.append(item)
+            else:
+                found[part.id] = [item[2]]
+        ignored = sorted((entry[0] for _, _, entry in self._described(loose, found)), key=order.__getitem__)
+        return found, {part_id: entries for part_id, entries in direct.items()
+                       if part_id not in found or all(_empty(raw) for _, raw in found[part_id])}, ignored
+
+    def _grouped(self, entries):
+        """Entries under a part's own key ("cross_correlation: {row1: ..., row2: ...}") as one mapping answer."""
+        groups: dict[tuple, dict] = {}
+        for path, raw in entries:
+            prefix = next((path[:k] for k in range(len(path) - 1, 0, -1) if normalise_key(path[:k]) in self.full), None)
+            if prefix is None or normalise_key(path) in self.full:
+                yield path, raw
+            elif prefix not in groups:
+                groups[prefix] = {".".join(str(s) for s in path[len(prefix):]): raw}
+                yield prefix, groups[prefix]
+            else:
+                groups[prefix][".".join(str(s) for s in path[len(prefix):])] = raw
+
+    def _question(self, path) -> tuple[str | None, list[str]]:
+        """The question a key path names, and the rest of its segments ("Problem 1" / "a" / "output")."""
+        segments = [piece for segment in path for piece in str(segment).split(".") if piece.strip()]
+        if not segments:
+            return None, []
+        first = _plain(segments[0])
+        match = _QUESTION.fullmatch(first)
+        if match is None:
+            return None, segments
+        number, letter = match.group(1), match.group(2)
+        rest = segments[1:]
+        if not letter and rest:
+            letter_match = _PART_LETTER.fullmatch(_plain(rest[0]))
+            if letter_match and number + letter_match.group(1) in self.questions:
+                letter, rest = letter_match.group(1), rest[1:]
+        question = number + letter
+        return (question, rest) if question in self.questions else (None, segments)
+
+    def _named_part(self, question: str | None, rest: list[str]) -> tuple[Part | None, bool]:
+        """A part named by its id, and whether under its own question; else the one part anywhere with that name."""
+        name = _plain("".join(rest))
+        if question is not None:
+            inside = [part for part in self.questions[question] if _plain(part.id.split(".", 1)[1]) == name]
+            if inside:
+                return inside[0], True
+        elsewhere = self.by_name.get(name, [])
+        return (elsewhere[0] if len(elsewhere) == 1 else None), False
+
+    def _described(self, loose, found: dict[str, list[Entry]]):
+        """Entries whose keys describe a part in words, then by elimination; yields those left over."""
+        unmatched = []
+        for question, rest, entry in loose:
+            candidates = self.questions.get(question, []) if question is not None else []
+            part = _best_described(candidates, _words(" ".join(rest)), found)
+            if part is not None:
+                found.setdefault(part.id, []).append(entry)
+            else:
+                unmatched.append((question, rest, entry))
+        by_question: dict[str, list] = {}
+        for item in unmatched:
+            if item[0] is not None:
+                by_question.setdefault(item[0], []).append(item)
+        for question, items in by_question.items():
+            open_parts = [part for part in self.questions[question] if part.id not in found]
+            # "why:" beside "answer:" is the reason; "total_params_again:" names an answered part, so it is no answer.
+            if len(items) == 1 and len(open_parts) == 1 \
+                    and not any(_score(part, _words(" ".join(items[0][1]))) for part in self.questions[question]):
+                found.setdefault(open_parts[0].id, []).append(items[0][2])
+                unmatched.remove(items[0])
+        yield from unmatched
+
+
+def _question_number(part: Part) -> str:
+    return _plain(part.number.rsplit(".", 1)[0])
+
+
+def _best_described(parts: list[Part], words: list[str], found: dict[str, list[Entry]]) -> Part | None:
+    """The one unanswered part whose id, title and type words the key's words name best; numbers must agree."""
+    if not words:
+        return None
+    scores = []
+    for part in parts:
+        score = 0 if part.id in found else _score(part, words)
+        if score:
+            scores.append((score, part))
+    scores.sort(key=lambda pair: -pair[0])
+    if scores and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+        return scores[0][1]
+    return None
+
+
+def _score(part: Part, words: list[str]) -> int:
+    """How many of a key's words name this part (its id, title, type); 0 when a number in the key is not the part's."""
+    vocabulary = frozenset(_words(part.id.split(".", 1)[1].replace("_", " ")) + _words(part.title)
+                           + list(_TYPE_WORDS.get(part.answer_type.name, ())))
+    if not {w for w in words if w.isdigit()} <= {w for w in vocabulary if w.isdigit()}:
+        return 0
+    return sum(_related(word, vocabulary) for word in words if not word.isdigit() and len(word) > 1)
+
+
+def _empty(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+
+
+def _read_part(part: Part, found: list[Entry]) -> Reading:
+    filled = [(key, raw) for key, raw in found if not _empty(raw)]
+    if len(filled) > 1:
+        texts: dict[str, Entry] = {}
+        for key, raw in filled:
+            texts.setdefault(" ".join(str(raw).split()), (key, raw))
+        distinct = list(texts.values())
+        if len(distinct) > 1:
+            answers = " and ".join(f"{key} = {excerpt(raw)}" for key, raw in distinct[:3])
+            return Reading(part.id, refusal=Outcome.UNREADABLE, key=filled[0][0],
+                           message=f"This part is answered more than once, differently: {answers}. "
+                                   "Keep only the one you mean.")
+    key, raw = (filled or found)[0]
+    if _empty(raw):
         return Reading(part.id, refusal=Outcome.MISSING, message=f"The key {key} is there but left blank.", key=key)
     if isinstance(raw, Refused):
         return Reading(part.id, refusal=Outcome.UNREADABLE, message=f"Could not read the answer under {key}: {raw.reason}.", key=key)
@@ -93,6 +294,16 @@ def _read_part(part, found: list[tuple[str, Any]]) -> Reading:
     except Unreadable as exc:
         return Reading(part.id, refusal=Outcome.UNREADABLE, message=str(exc), key=key, raw=_bounded(raw))
     return Reading(part.id, value=value, key=key, raw=_bounded(raw))
+
+
+def _read_direct(part: Part, found: list[Entry]) -> Reading:
+    """A value given directly on the part's question: this part's answer if the part reads it."""
+    key, raw = found[0]
+    reading = _read_part(part, found)
+    if reading.read or len(found) != 1 or reading.refusal is Outcome.MISSING:
+        return reading
+    return Reading(part.id, refusal=Outcome.MISSING, key=key,
+                   message=f"No answer found for {part.id}: the answer under {key} was read for another part.")
 
 
 def _contains_refused(raw: Any) -> bool:

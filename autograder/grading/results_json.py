@@ -191,17 +191,20 @@ def _submission_check(result: GradeResult) -> str:
     submission = result.submission
     lines = _variant_lines(result)
     if submission.problem:
-        lines += [submission.problem]
+        lines += [submission.problem, "The file should hold these keys, as the template does: "
+                  + "; ".join(_expected_keys(result))]
     else:
         lines += [f"Answer file: {submission.file}"]
         for part_score in result.parts:
             part = part_score.part
             reading = result.parsed.reading(part.id)
+            # The part's key, and the student's own where it was matched loosely ("Problem 1 / a / params").
+            key = part.id if reading.key in (None, part.id) else f"{part.id}, from {quote(reading.key, 40)}"
             if reading.read:
-                lines.append(f"  {part.number} {part.title}: {part.answer_type.received(reading.value)}")
+                lines.append(f"  {part.number} {part.title} ({key}): {part.answer_type.received(reading.value)}")
             else:
                 label = "COULD NOT READ" if reading.refusal is Outcome.UNREADABLE else "MISSING"
-                lines.append(f"  {part.number} {part.title}: {label}. {reading.message}")
+                lines.append(f"  {part.number} {part.title} ({key}): {label}. {reading.message}")
         if result.parsed.ignored_keys:
             keys = result.parsed.ignored_keys
             lines.append("Keys not used by any question: " + ", ".join(quote(key, 60) for key in keys[:10])
@@ -209,6 +212,15 @@ def _submission_check(result: GradeResult) -> str:
     lines.extend(submission.notes)
     lines.append(_PARTS_SHOWN[result.rubric.part_visibility])
     return gradescope_text(lines)
+
+
+def _expected_keys(result: GradeResult) -> list[str]:
+    """"q1a: layer1_output, layer2_output, total_params", one entry per question."""
+    questions: dict[str, list[str]] = {}
+    for part_score in result.parts:
+        question, _, name = part_score.part.id.partition(".")
+        questions.setdefault(question, []).append(name)
+    return [f"{question}: {', '.join(names)}" for question, names in questions.items()]
 
 
 def _post_process(data: dict, result: GradeResult) -> None:

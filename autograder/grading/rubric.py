@@ -110,13 +110,22 @@ class NearMiss:
 
 
 @dataclass(frozen=True)
+class ReadingNote:
+    """A way the student's answer was read that the policy does not settle (a batch axis read off a
+    shape), named by its answer type: when it applies, the verdict of the answer as read is kept
+    and its credit multiplied by the mistake's."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class LiteralValue:
     """A value typed into the rubric: choice and text parts only, where no solver computes anything."""
 
     value: Any
 
 
-Reproduction = Union[SolverVariants, Transform, NearMiss, LiteralValue]
+Reproduction = Union[SolverVariants, Transform, NearMiss, ReadingNote, LiteralValue]
 
 
 @dataclass(frozen=True)
@@ -597,12 +606,13 @@ class _Loader:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", mistake_id):
             raise self.fail(where + ("id",), f"{what}: mistake id {mistake_id!r} must be a lowercase slug like no_bias")
         what = f"{what}, mistake {mistake_id}"
-        sources = [key for key in ("transform", "near_miss", "value", "variants") if key in mistake]
+        sources = [key for key in ("transform", "near_miss", "reading", "value", "variants") if key in mistake]
         if any(key in mistake for key in ("params", "args", "solver")):
             sources.append("solver call")
         if len(sources) != 1:
             raise self.fail(
-                where, f"{what}: give exactly one way to reproduce it: params/args/solver, variants, transform, near_miss or value"
+                where, f"{what}: give exactly one way to reproduce it: params/args/solver, variants, transform, near_miss, "
+                       "reading or value"
                 + (f" (found {', '.join(sources)})" if sources else ""),
             )
         credit = Fraction(0)
@@ -634,6 +644,13 @@ class _Loader:
                 f"{what}: {answer_type.name} answers have no transform {mistake['transform']!r}"
                 + did_you_mean(str(mistake["transform"]), answer_type.transforms),
             )
+        readings = getattr(answer_type, "readings", {})
+        if "reading" in mistake and (not isinstance(mistake["reading"], str) or mistake["reading"] not in readings):
+            raise self.fail(
+                where + ("reading",),
+                f"{what}: {answer_type.name} answers have no reading {mistake['reading']!r}"
+                + did_you_mean(str(mistake["reading"]), readings),
+            )
         if "value" in mistake and answer_type.name not in LITERAL_TYPES:
             raise self.fail(where + ("value",), f"{what}: {_a(answer_type.name)} mistake must be reproduced by a solver, not typed in")
         reproduction: Reproduction
@@ -652,6 +669,8 @@ class _Loader:
             reproduction = Transform(mistake["transform"])
         elif "near_miss" in mistake:
             reproduction = NearMiss(mistake["near_miss"], by_count)
+        elif "reading" in mistake:
+            reproduction = ReadingNote(mistake["reading"])
         else:
             reproduction = LiteralValue(mistake["value"])
         return Mistake(

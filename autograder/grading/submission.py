@@ -28,6 +28,8 @@ from typing import Any
 import yaml
 
 from autograder.base import limits
+from autograder.answers.base import SourceText
+from autograder.grading import answer_syntax
 from autograder.grading.outcomes import Outcome
 
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -60,25 +62,59 @@ def read_submission(folder: str | Path, answer_stem: str = "answers") -> Submiss
     chosen, problem = _choose(files, answer_stem)
     if chosen is None:
         return Submission(file=None, problem=problem, problem_kind=Outcome.MISSING, notes=tuple(notes))
+    if len(chosen) > 1:
+        return _read_one_of(folder, chosen, answer_stem, notes)
+    return _read_file(folder, chosen[0], answer_stem, notes)
+
+
+def _read_file(folder: Path, chosen: Path, answer_stem: str, notes: list[str]) -> Submission:
     relative = _shown(chosen.relative_to(folder).as_posix())
+    notes = list(notes)
+    if chosen.name.lower().endswith(".txt"):
+        notes.append(f"{relative} was read as {chosen.name[:-4]}: its name ends in .txt (which Windows and macOS "
+                     f"may hide). Rename it to {answer_stem}.yaml.")
     try:
         data, encoding_note = _read_text(chosen)
         if encoding_note:
             notes.append(encoding_note)
         if not data.strip():
             return Submission(relative, f"{relative} is empty.", Outcome.MISSING, notes=tuple(notes))
-        tree = _parse_json(data) if chosen.suffix.lower() == ".json" else _parse_yaml(data)
+        parse = _parse_json if _format(chosen) == ".json" else _parse_yaml
+        tree, parse_notes = parse(data)
+        notes.extend(parse_notes)
     except _FileProblem as exc:
         return Submission(relative, f"Could not read {relative}: {exc}", Outcome.UNREADABLE, notes=tuple(notes))
     if tree is None or tree == "":
         return Submission(relative, f"{relative} holds no answers.", Outcome.MISSING, notes=tuple(notes))
+    tree = _merge_items(tree)
     if not isinstance(tree, list) or (tree and not isinstance(tree[0], _Pair)):
         return Submission(
             relative,
-            f"Could not read {relative}: expected keys with answers (like the template's q1a: ...), found a single value.",
+            f"Could not read {relative}: expected keys with answers (like the template's q1a: ...), found "
+            + ("text without any 'key: answer' lines." if isinstance(tree, str) else "a list of values."),
             Outcome.UNREADABLE, notes=tuple(notes),
         )
     return Submission(relative, entries=tuple(_leaves(tree, ())), notes=tuple(notes))
+
+
+def _read_one_of(folder: Path, chosen: list[Path], answer_stem: str, notes: list[str]) -> Submission:
+    """Several answer files side by side (answers.yaml and answers.json): one answer if they agree."""
+    submissions = [_read_file(folder, path, answer_stem, notes) for path in chosen]
+    first = submissions[0]
+    if first.problem is None and all(other.entries == first.entries and other.problem is None for other in submissions[1:]):
+        others = ", ".join(other.file or "" for other in submissions[1:])
+        return Submission(first.file, entries=first.entries,
+                          notes=first.notes + (f"{others} holds the same answers as {first.file}; {first.file} was read.",))
+    return Submission(None, f"Found several answer files ({_names(chosen)}) with different contents; "
+                            f"submit exactly one {answer_stem}.yaml.", Outcome.MISSING, notes=tuple(notes))
+
+
+def _format(path: Path) -> str:
+    """The answer file's format from its name: ".json", ".yaml" or ".yml", also under a hidden ".txt"."""
+    name = path.name.lower()
+    if name.endswith(".txt"):
+        name = name[:-4]
+    return Path(name).suffix
 
 
 class _FileProblem(Exception):
@@ -141,18 +177,17 @@ def _list_files(folder: Path) -> tuple[list[Path], list[str]]:
     return found, notes
 
 
-def _choose(files: list[Path], stem: str) -> tuple[Path | None, str | None]:
+def _choose(files: list[Path], stem: str) -> tuple[list[Path] | None, str | None]:
     wanted = [f"{stem}{ext}" for ext in EXTENSIONS]
+    wanted += [f"{name}.txt" for name in wanted]  # "answers.yaml.txt": an editor's hidden extension
     named = [path for path in files if path.name.lower() in wanted]
     if named:
         shallowest = min(len(path.parts) for path in named)
         top = [path for path in named if len(path.parts) == shallowest]
-        if len(top) == 1:
-            return top[0], None
-        return None, f"Found several answer files ({_names(top)}); submit exactly one {stem}.yaml."
-    candidates = [path for path in files if path.suffix.lower() in EXTENSIONS]
+        return top, None
+    candidates = [path for path in files if _format(path) in EXTENSIONS]
     if len(candidates) == 1:
-        return candidates[0], None
+        return candidates, None
     if candidates:
         return None, (f"Found several YAML/JSON files ({_names(candidates)}) and none named {stem}.yaml: "
                       f"submit one file named {stem}.yaml.")
@@ -189,20 +224,48 @@ def _read_text(path: Path) -> tuple[str, str | None]:
                 return data.decode(encoding), None
             except UnicodeDecodeError:
                 raise _FileProblem(f"the file starts like {encoding.upper()} text but is not valid {encoding.upper()}.") from None
+    for magic, kind in _BINARY_FORMATS:
+        if data.startswith(magic):
+            raise _FileProblem(f"it is {kind}, not a text file. Write your answers in a plain text editor (Notepad, "
+                               "TextEdit in plain-text mode, VS Code) and save them as answers.yaml.")
     if b"\x00" in data:
         raise _FileProblem("this is not a text file. Save your answers as plain text (UTF-8).")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "The file is not UTF-8; it was read as Windows-1252 text."
+        pass
+    # A Chinese Windows editor's default encoding (GBK) writes every non-ASCII character as two
+    # high bytes; Windows-1252 text has single ones ("symm\xe9tric"), which GB18030 would misread.
+    if _DOUBLE_BYTE_ONLY.fullmatch(data):
+        try:
+            return data.decode("gb18030"), "The file is not UTF-8; it was read as GBK (Chinese) text. Save it as UTF-8."
+        except UnicodeDecodeError:
+            pass
+    return data.decode("cp1252", errors="replace"), "The file is not UTF-8; it was read as Windows-1252 text."
 
 
-def _parse_json(text: str) -> Any:
+_DOUBLE_BYTE_ONLY = re.compile(rb"(?:[\x00-\x7f]|[\xa1-\xf7][\xa1-\xfe])*")
+_BINARY_FORMATS = ((b"PK\x03\x04", "a Word document or another zip file"), (b"%PDF", "a PDF"),
+                   (b"{\\rtf", "a rich-text (RTF) document"), (b"\xd0\xcf\x11\xe0", "an old Word document"))
+
+
+def _parse_json(text: str) -> tuple[Any, list[str]]:
+    try:
+        return _parse_strict_json(text), []
+    except json.JSONDecodeError as strict:
+        repaired, fixes = answer_syntax.lenient_json(text)
+        try:
+            tree = _parse_strict_json(repaired)
+        except json.JSONDecodeError:
+            raise _FileProblem(answer_syntax.explain_json(text, strict)) from None
+        return tree, [f"The file is not strict JSON ({', '.join(fixes)}); it was read leniently. "
+                      "Save it as plain JSON, or as YAML."]
+
+
+def _parse_strict_json(text: str) -> Any:
     try:
         data = json.loads(text, parse_int=str, parse_float=str, parse_constant=lambda name: Refused(f"{name} is not a number"),
                           object_pairs_hook=lambda pairs: [_Pair(_shown(k), v) for k, v in pairs])
-    except json.JSONDecodeError as exc:
-        raise _FileProblem(f"JSON syntax error on line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
     except RecursionError:
         raise _FileProblem(_too_deep()) from None
     count = itertools.count(1)
@@ -252,18 +315,24 @@ class _PythonEventParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.P
 _EventParser = yaml.cyaml.CParser if yaml.__with_libyaml__ else _PythonEventParser
 
 
-def _parse_yaml(text: str) -> Any:
-    parser = _EventParser(text)
-    try:
-        return _build(parser)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" on line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise _FileProblem(f"YAML syntax error{where}: {exc.problem or exc.context}.") from None
-    except yaml.YAMLError as exc:
-        raise _FileProblem(f"YAML error: {exc}.") from None
-    finally:
-        parser.dispose()
+def _parse_yaml(text: str) -> tuple[Any, list[str]]:
+    text, notes = answer_syntax.prepare_yaml(text)
+    for _ in range(limits.MAX_SYNTAX_REPAIRS + 1):
+        parser = _EventParser(text)
+        try:
+            built = _Builder(text)
+            return built.build(parser), notes + built.notes()
+        except yaml.MarkedYAMLError as exc:
+            repair = answer_syntax.repair_yaml(text, exc)
+            if repair is None:
+                raise _FileProblem(answer_syntax.explain_yaml(text, exc)) from None
+            text = repair.text
+            notes.append(repair.note)
+        except yaml.YAMLError as exc:
+            raise _FileProblem(f"YAML error: {exc}.") from None
+        finally:
+            parser.dispose()
+    raise _FileProblem(f"it has more than {limits.MAX_SYNTAX_REPAIRS} syntax slips. " + notes[-1])
 
 
 class _Open:
@@ -285,49 +354,96 @@ class _Open:
             self.items.append(_Pair(self.key, value))
             self.key = _NO_KEY
 
-    def close(self) -> Any:
-        return self.items if _allowed(self.start.tag) else _refused_tag(self.start.tag)
-
 
 _NO_KEY = object()
+# A LaTeX command that YAML reads as an escape in double quotes: \times as a tab and "imes",
+# \begin as a backspace and "egin"... (the backslash not itself escaped). A command starting
+# with any other letter (\left, \cdot) makes YAML fail instead, and is repaired (answer_syntax).
+_LATEX_COMMAND = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:times|to|top|text\w*|tfrac|theta|tau|tilde|triangle|begin|beta|bar|boldsymbol|"
+    r"big\w*|frac|forall|end|epsilon|equiv|eta|exp|neq|nabla|ne|nu|not|newline|right\w*|rho|rfloor|rceil|"
+    r"rangle|alpha|approx|ast|angle|vec|varepsilon|vdots|vert|vee|xi|underline|upsilon)(?![A-Za-z])")
 
 
-def _build(parser) -> Any:
-    """Events -> str / list / [_Pair]: tags refused, aliases, depth and size bounded, never recursing."""
-    root: Any = None
-    documents = values = 0
-    open_collections: list[_Open] = []
-    while parser.check_event():
-        event = parser.get_event()
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _FileProblem(f"YAML syntax error on line {line}: a second document starts here (---); "
-                                   "an answer file holds one.")
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            raise _FileProblem(f"YAML aliases (*name, line {line}) are not allowed in answer files.")
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            values += 1
-            if values > limits.MAX_YAML_NODES:
-                raise _FileProblem(_too_many())
-            if len(open_collections) > limits.MAX_TREE_DEPTH:
-                raise _FileProblem(_too_deep())
-            if isinstance(event, yaml.CollectionStartEvent):
-                open_collections.append(_Open(event))
+class _Builder:
+    """Events -> str / list / [_Pair]: tags refused, aliases, depth and size bounded, never recursing.
+
+    Scalars are taken as the student typed them where YAML would change them:
+    a double-quoted answer holding LaTeX keeps its backslashes, a plain answer
+    over several lines keeps its line breaks (matrix rows), and "{16 \\times 62}"
+    is the braces' text, not a mapping."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.latex_lines: list[int] = []
+
+    def notes(self) -> list[str]:
+        if not self.latex_lines:
+            return []
+        return [f"{answer_syntax.lines_named(self.latex_lines)}: the double-quoted answer holds LaTeX, where YAML would read "
+                "\\t, \\b, \\f, \\n... as escapes; it was read as you typed it. Put LaTeX in single quotes: '...'."]
+
+    def build(self, parser) -> Any:
+        root: Any = None
+        documents = values = 0
+        open_collections: list[_Open] = []
+        while parser.check_event():
+            event = parser.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _FileProblem(f"line {line}: a second document starts here (---); an answer file holds one. "
+                                       "Remove the second '---' line.")
                 continue
-            value = _text(event.value) if _allowed(event.tag) else _refused_tag(event.tag)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            finished = open_collections.pop()
-            value, line = finished.close(), finished.start.start_mark.line + 1
-        else:
-            continue  # the stream's and the document's start and end
-        if open_collections:
-            open_collections[-1].add(value, line)
-        else:
-            root = value
-    return root
+            if isinstance(event, yaml.AliasEvent):
+                raise _FileProblem(f"YAML aliases (*name, line {line}) are not allowed in answer files.")
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                values += 1
+                if values > limits.MAX_YAML_NODES:
+                    raise _FileProblem(_too_many())
+                if len(open_collections) > limits.MAX_TREE_DEPTH:
+                    raise _FileProblem(_too_deep())
+                if isinstance(event, yaml.CollectionStartEvent):
+                    open_collections.append(_Open(event))
+                    continue
+                value = self._scalar(event) if _allowed(event.tag) else _refused_tag(event.tag)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                finished = open_collections.pop()
+                value, line = self._collection(finished, event), finished.start.start_mark.line + 1
+            else:
+                continue  # the stream's and the document's start and end
+            if open_collections:
+                open_collections[-1].add(value, line)
+            else:
+                root = value
+        return root
+
+    def _scalar(self, event: yaml.ScalarEvent) -> str | Refused:
+        value = _text(event.value)
+        start, end = event.start_mark, event.end_mark
+        if isinstance(value, Refused):
+            return value
+        if event.style == '"':
+            raw = self.source[start.index + 1:end.index - 1]
+            if _LATEX_COMMAND.search(raw):
+                self.latex_lines.append(start.line)
+                return SourceText(value, raw.replace('\\"', '"'))
+        elif not event.style and start.line != end.line:
+            # YAML folds a plain answer's lines into one; the rows of a matrix are in the source.
+            return SourceText(value, "\n".join(line.strip() for line in self.source[start.index:end.index].split("\n")))
+        return value
+
+    def _collection(self, finished: _Open, end: yaml.CollectionEndEvent) -> Any:
+        if not _allowed(finished.start.tag):
+            return _refused_tag(finished.start.tag)
+        start = finished.start
+        if isinstance(start, yaml.MappingStartEvent) and start.flow_style and len(finished.items) == 1 \
+                and finished.items[0].value == "" and finished.key is _NO_KEY:
+            braces = self.source[start.start_mark.index:end.end_mark.index]
+            if ":" not in braces and len(braces) <= limits.MAX_ANSWER_CHARS:
+                return _text(braces)  # "{16 \\times 62 \\times 62}": LaTeX braces, not a mapping
+        return finished.items
 
 
 def _allowed(tag: str | None) -> bool:
@@ -338,6 +454,13 @@ def _allowed(tag: str | None) -> bool:
 
 def _refused_tag(tag: str) -> Refused:
     return Refused(f"YAML tags like {_shown(tag).replace('tag:yaml.org,2002:', '!!')} are not allowed")
+
+
+def _merge_items(tree: Any) -> Any:
+    """A list whose items are all "key: answer" mappings (Markdown list items "- q1a: ...") is one mapping."""
+    if isinstance(tree, list) and tree and all(_is_mapping(item) for item in tree):
+        return [pair for item in tree for pair in item]
+    return tree
 
 
 def _leaves(pairs: list, path: tuple) -> list:

@@ -141,9 +141,10 @@ sys.exit(str(extras) != \"$EXPECTED\")"
     sed 's/^/    /' "$work/stdout" | tail -n 4
     "$python" - "$root/autograder/results/results.json" "$folder/expected.json" <<'EOF' || fail "$suite: $sample"
 import json, sys
-from autograder.samples import compare
+from autograder.authoring.samples import compare
+from autograder.grading.results_json import WrittenResult
 results, expected = (json.load(open(path, encoding="utf-8")) for path in sys.argv[1:])
-problems = compare(results, expected)
+problems = compare(WrittenResult.from_json(results), expected)
 print(f"score {results.get('score')}, expected {expected['score']}: {'as expected' if not problems else 'MISMATCH'}")
 for problem in problems:
     print(f"    {problem}")
