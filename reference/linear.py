@@ -25,7 +25,7 @@ import sympy
 from reference.conv import _as_int_matrix
 
 BIAS_MODES = ("per_output", "per_input", "per_layer", "none")
-FORWARD_BIAS_MODES = ("per_output", "per_example", "none")
+ADD_BIAS_MODES = ("per_output", "per_example", "none")
 
 
 def _size(name: str, value):
@@ -122,7 +122,7 @@ def linear_forward(X, W, b, transpose_weight: bool = True, add_bias: str = "per_
     add_bias="per_example" adds b[i] to row i, as a column vector b would
     be added (this needs as many examples as outputs); "none" leaves b out.
     """
-    _check_mode("add_bias", add_bias, FORWARD_BIAS_MODES)
+    _check_mode("add_bias", add_bias, ADD_BIAS_MODES)
     product = np.array(matrix_product(X, W, transpose_b=transpose_weight), dtype=object)
     vector = _int_vector("b", b)
     examples, outputs = product.shape

@@ -25,7 +25,7 @@ GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 BIAS_MODES = ("two", "one", "none")              # b_ih and b_hh, b_ih only, no bias
 UPPER_INPUTS = ("hidden_size", "input_size")     # what a stacked layer above the first takes in
 OUTPUTS = ("output", "h_n", "last_step")         # what a recurrent layer's shape question may be answered with
-NONLINEARITIES = ("relu", "none")
+NONLINEARITY_MODES = ("relu", "none")
 STATS_MODES = ("learnable", "with_buffers")
 
 
@@ -109,7 +109,7 @@ def rnn_step(x, h, W_ih, W_hh, b_ih, b_hh, nonlinearity: str = "relu", bias: str
 
     The other arguments are students' slips: no non-linearity, one bias or
     none, no recurrent term, the weights used transposed."""
-    _mode("nonlinearity", nonlinearity, NONLINEARITIES)
+    _mode("nonlinearity", nonlinearity, NONLINEARITY_MODES)
     _mode("bias", bias, BIAS_MODES)
     weights_ih, weights_hh = _as_int_matrix("W_ih", W_ih), _as_int_matrix("W_hh", W_hh)
     if transpose_weights:

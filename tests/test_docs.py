@@ -73,7 +73,7 @@ def test_every_public_name_has_a_docstring():
             for node in body:
                 if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) or node.name.startswith("_"):
                     continue
-                answer_type = owner is not None and owner.name.endswith("Answer")
+                answer_type = owner is not None and owner.name != "AnswerType" and where.startswith("autograder/answers/")
                 if not ast.get_docstring(node) and not (answer_type and node.name in protocol):
                     missing.append(f"{where}:{node.lineno}: {node.name}")
                 if isinstance(node, ast.ClassDef):

@@ -10,6 +10,8 @@ compiled answer key can be stored as JSON and compared without numpy/sympy.
 
 from __future__ import annotations
 
+from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 
@@ -48,8 +50,11 @@ class AnswerType(Protocol):
     name: str
     expected_form: str
     needs_review: bool                 # a TA reads every answer (free text): tagged for review, listed in review.csv
+    literal_key: bool                  # its key is typed into the rubric (a choice's id, a text's concepts): no solver computes it
     transforms: Mapping[str, TransformFunction]
     near_misses: Mapping[str, NearMissCounter]
+    readings: Mapping[str, str]        # ways of reading it a rubric may declare as `reading:` mistakes, described
+    key_words: tuple[str, ...]         # words students use for its answers in a key ("shape", "count")
 
     def parse(self, raw: Any) -> Any:
         """Student input (str, or list/number from YAML/JSON) -> value; raises Unreadable."""
@@ -81,6 +86,10 @@ class AnswerType(Protocol):
     def notes(self, value: Any) -> frozenset[str]:
         """How the value was read where a rubric may declare it a `reading:` mistake (e.g. a batch axis read off)."""
 
+    def formula_input(self, value: Any) -> Fraction | tuple[Fraction, ...] | None:
+        """The value as a later part's formula takes it (error carried forward): a number, a tuple of
+        numbers, or None when no formula can use a value of this type."""
+
     def mutations(self, expected: Any) -> Iterator[tuple[str, Any]]:
         """Named near-variants of a correct value (a sign flipped, a dimension off by one...), for `check`.
 
@@ -92,7 +101,33 @@ class AnswerType(Protocol):
         answer is still right (an arithmetic slip on a 1x1 matrix can count none), for `check`."""
 
 
-class ExactAnswer:
+# A way of reading an answer that a rubric may declare as a mistake: a leading batch axis read off.
+BATCH_AXIS = "batch_axis"
+
+
+class AnswerTypeDefaults:
+    """What an answer type has unless it says otherwise: no generic readings, no formula input."""
+
+    literal_key = False
+    transforms: Mapping[str, TransformFunction] = MappingProxyType({})
+    near_misses: Mapping[str, NearMissCounter] = MappingProxyType({})
+    readings: Mapping[str, str] = MappingProxyType({})
+    key_words: tuple[str, ...] = ()
+
+    def explain(self, value: Any, expected: Any) -> str:
+        return ""  # the value shown and the mistake's feedback say it all
+
+    def notes(self, value: Any) -> frozenset[str]:
+        return frozenset()  # read as it stands
+
+    def formula_input(self, value: Any) -> None:
+        return None  # no solver formula takes a value of this type
+
+    def near_miss_limit(self, name: str, expected: Any) -> int:
+        return 0  # a type without near misses
+
+
+class ExactAnswer(AnswerTypeDefaults):
     """The shared half of an answer type the engine judges alone: no TA reads it, and its key is an answer."""
 
     needs_review = False
@@ -105,15 +140,6 @@ class ExactAnswer:
 
     def answer_like(self, expected: Any) -> Any:
         return expected
-
-    def explain(self, value: Any, expected: Any) -> str:
-        return ""  # the value shown and the mistake's feedback say it all
-
-    def notes(self, value: Any) -> frozenset[str]:
-        return frozenset()  # read as it stands
-
-    def near_miss_limit(self, name: str, expected: Any) -> int:
-        return 0  # a type without near misses
 
 
 def keyed_mutations(answer_type: AnswerType, named_data: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

@@ -43,8 +43,7 @@ class ChoiceAnswer(ExactAnswer):
     """One option of a few, read for what the sentence asserts; the value is the option's id."""
 
     name = "choice"
-    transforms: Mapping = {}
-    near_misses: Mapping = {}
+    literal_key = True
 
     def __init__(self, options: Mapping):
         self.table = build_table(options, "choices")

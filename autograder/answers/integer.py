@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Any, Iterator, Mapping
 
 from autograder.answers import reading, statement
@@ -25,8 +24,7 @@ class IntegerAnswer(ExactAnswer):
 
     name = "integer"
     expected_form = 'one integer, e.g. "1234"'
-    transforms = MappingProxyType({})
-    near_misses = MappingProxyType({})
+    key_words = ("number", "count")
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         reading.check_no_options(self.name, options)
@@ -42,6 +40,9 @@ class IntegerAnswer(ExactAnswer):
 
     def same(self, student: Fraction, expected: Fraction) -> bool:
         return student == expected
+
+    def formula_input(self, value: Fraction) -> Fraction:
+        return value
 
     def show(self, value: Fraction) -> str:
         return reading.show_number(value)

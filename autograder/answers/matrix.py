@@ -22,10 +22,9 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from autograder.base import limits
 from autograder.answers import reading
-from autograder.answers.base import ExactAnswer, keyed_mutations, quote, typed
+from autograder.answers.base import BATCH_AXIS, ExactAnswer, keyed_mutations, quote, typed
 from autograder.answers.reading import NotRead
 
-BATCH_AXIS = "batch_axis"
 
 
 class Matrix(tuple):
@@ -88,6 +87,7 @@ class MatrixAnswer(ExactAnswer):
     expected_form = 'rows of numbers, e.g. "[[1, -2], [3, 4]]" or one row per line'
     transforms = MappingProxyType({"transpose": _transpose})
     near_misses = MappingProxyType({"wrong_entries": _wrong_entries})
+    key_words = ("matrix", "result")
     readings = MappingProxyType({BATCH_AXIS: "leading axes of size 1 around the matrix (a 1x1x3x3 tensor)"})
 
     def __init__(self, options: Mapping[str, Any]) -> None:

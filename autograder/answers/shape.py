@@ -22,10 +22,9 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from autograder.base import limits
 from autograder.answers import reading, statement
-from autograder.answers.base import BadOptions, ExactAnswer, keyed_mutations, quote, typed
+from autograder.answers.base import BATCH_AXIS, BadOptions, ExactAnswer, keyed_mutations, quote, typed
 from autograder.answers.reading import Kind, NotRead, Token
 
-BATCH_AXIS = "batch_axis"
 
 
 class Shape(tuple):
@@ -59,7 +58,7 @@ class ShapeAnswer(ExactAnswer):
     transforms = MappingProxyType(
         {"channels_last": _channels_last, "drop_channels": _drop_channels}
     )
-    near_misses = MappingProxyType({})
+    key_words = ("shape", "size", "dims", "dimension", "dimensions")
     readings = MappingProxyType({BATCH_AXIS: "a leading batch axis (1, N, None, batch) read off the shape"})
 
     def __init__(self, options: Mapping[str, Any]) -> None:
@@ -84,6 +83,9 @@ class ShapeAnswer(ExactAnswer):
 
     def same(self, student: Shape, expected: Shape) -> bool:
         return tuple(student) == tuple(expected)
+
+    def formula_input(self, value: Shape) -> tuple[int, ...]:
+        return tuple(value)
 
     def show(self, value: Shape) -> str:
         shown = " x ".join(str(d) for d in value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
+from autograder.answers.base import AnswerTypeDefaults
 from autograder.answers.claims import Stance, read_claims
 from autograder.answers.patterns import build_table, read_text
 
@@ -36,14 +37,13 @@ class TextValue:
     notes: tuple[Note, ...] = ()
 
 
-class TextAnswer:
+class TextAnswer(AnswerTypeDefaults):
     """Free text: credited by the concepts it asserts, and always read by a TA."""
 
     name = "text"
     expected_form = "a sentence or two of text"
     needs_review = True
-    transforms: Mapping = {}
-    near_misses: Mapping = {}
+    literal_key = True
 
     def __init__(self, options: Mapping):
         self.table = build_table(options, "concepts")
@@ -88,9 +88,6 @@ class TextAnswer:
     def show(self, value: TextValue) -> str:
         found = [label for concept_id, label in self.labels.items() if concept_id in value.concepts]
         return "mentions " + "; ".join(found) if found else "mentions none of the ideas looked for"
-
-    def notes(self, value: TextValue) -> frozenset[str]:
-        return frozenset()  # a TA reads it as it stands
 
     def explain(self, value: TextValue, expected: frozenset[str]) -> str:
         """The expected concepts not found, each with why when the answer names it without asserting it."""

@@ -331,7 +331,7 @@ def _unreadable_correct_answer(part_key: PartKey, file: str) -> list[Problem]:
 
 
 def _credit(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return str(value)  # "1", "1/3": as a rubric writes a credit
 
 
 # 5. Examples -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
+from autograder.answers.reading import key_number
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.grading import formula
 from autograder.grading.key import AnswerKey, Formula, KeyUnavailable, MistakeKey, PartKey, cached_key, write_cache
@@ -253,7 +254,7 @@ class _Compiler:
             number = Fraction(str(result))
         except (ValueError, TypeError):
             raise CompileError(f"{where}: the solver returned {result!r}, not a number, text or list") from None
-        return int(number) if number.denominator == 1 else f"{number.numerator}/{number.denominator}"
+        return key_number(number)
 
 
 def parameter_paths(parameters: Mapping, prefix: str = "") -> list[str]:

@@ -1,6 +1,6 @@
 """`autograder template`: the answers file students fill in, generated from the rubric.
 
-Every part gets its key in the canonical nested form that `parse.py` matches
+Every part gets its key in the canonical nested form that `grading/readings.py` matches
 (`q1a:` then `  layer1_output:`), left empty, under a comment with the
 part's title, points and the expected form from its answer type. So the
 template always matches the rubric, and an unfilled one reads as every part
@@ -12,10 +12,6 @@ from __future__ import annotations
 from autograder.answers.reading import show_number
 from autograder.grading.rubric import Part, Rubric
 
-# Free text often holds ": ", which ends a plain YAML value and makes the whole
-# file unreadable; a folded block (">-", the text on the indented lines below)
-# reads any sentence as it is.
-BLOCK_TYPES = frozenset({"text"})
 
 
 def answers_template(rubric: Rubric) -> str:
@@ -36,13 +32,15 @@ def answers_template(rubric: Rubric) -> str:
             question = question_id
             lines += ["", f"# {_one_line(part.question_title)}", f"{question_id}:"]
         lines.append(f"  # {_one_line(part.title)} ({_points(part.points)}). Expected: {_form(part)}.")
-        lines.append(f"  {part_key}: >-" if part.type_name in BLOCK_TYPES else f"  {part_key}:")
+        # Free text often holds ": ", which ends a plain YAML value and makes the whole file
+        # unreadable; a folded block (">-", the text on the indented lines below) reads any sentence.
+        lines.append(f"  {part_key}: >-" if part.review else f"  {part_key}:")
     return "\n".join(lines) + "\n"
 
 
 def _form(part: Part) -> str:
     form = part.answer_type.expected_form
-    return f"{form}, on the indented lines below" if part.type_name in BLOCK_TYPES else form
+    return f"{form}, on the indented lines below" if part.review else form
 
 
 def _points(points) -> str:

@@ -33,6 +33,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
+from autograder.answers.reading import key_number
 from autograder.answers.wording import wording_key
 from autograder.grading.judge import Verdict
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
@@ -40,7 +41,6 @@ from autograder.grading.readings import ParsedSubmission
 from autograder.grading.rubric import Rubric, RubricError, parse_credit
 
 SUFFIX = ".decisions.yml"
-RULE = "ta_decision"          # the rule a decided part is listed under (changes.csv)
 _FIELDS = {"part", "wordings", "credit", "feedback", "decided"}
 _HEADER = """\
 # TA decisions for {rubric}: each gives every answer to `part` worded as one of
@@ -71,7 +71,7 @@ class Decision:
         """The decision as it is written in the decisions file."""
         entry: dict[str, Any] = {"part": self.part_id, "wordings": list(self.wordings)}
         if self.credit is not None:
-            entry["credit"] = self.credit.numerator if self.credit.denominator == 1 else str(self.credit)
+            entry["credit"] = key_number(self.credit)
         if self.feedback:
             entry["feedback"] = self.feedback
         if self.decided:

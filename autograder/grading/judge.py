@@ -64,12 +64,14 @@ def judge_all(key: AnswerKey, parsed: ParsedSubmission) -> tuple[Verdict, ...]:
 
     A part is judged after the parts it uses, on the values their answers were credited as."""
     answers = {reading.part_id: reading.value for reading in parsed.readings if reading.read}
+    inputs = formula_inputs(key, answers)
     verdicts: dict[str, Verdict] = {}
     for part_key in _dependencies_first(key.parts):
-        verdict = judge(part_key, parsed.reading(part_key.part.id), answers, key)
+        verdict = judge(part_key, parsed.reading(part_key.part.id), answers, key, inputs)
         verdicts[verdict.part_id] = verdict
         if verdict.outcome.answered:
             answers[verdict.part_id] = verdict.credited_as
+            inputs[verdict.part_id] = part_key.part.answer_type.formula_input(verdict.credited_as)
     return tuple(verdicts[part_key.part.id] for part_key in key.parts)
 
 
@@ -94,8 +96,17 @@ def _dependencies_first(parts: tuple[PartKey, ...]) -> list[PartKey]:
     return ordered
 
 
-def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: AnswerKey) -> Verdict:
-    """One part's verdict; `answers` holds the student's readable answers to every part, by id."""
+def formula_inputs(key: AnswerKey, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Each answer as a later part's formula takes it (its answer type says how), by part id."""
+    return {part_key.part.id: part_key.part.answer_type.formula_input(answers[part_key.part.id])
+            for part_key in key.parts if part_key.part.id in answers}
+
+
+def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: AnswerKey,
+          inputs: Mapping[str, Any] | None = None) -> Verdict:
+    """One part's verdict; `answers` holds the student's readable answers to every part, by id,
+    and `inputs` their formula inputs (derived from `answers` when not given)."""
+    inputs = formula_inputs(key, answers) if inputs is None else inputs
     part = part_key.part
     if not reading.read:
         return Verdict(part.id, reading.refusal, Fraction(0), None, reading.message, None)
@@ -104,11 +115,11 @@ def judge(part_key: PartKey, reading: Reading, answers: Mapping[str, Any], key: 
     candidates: list[_Candidate] = []
     if answer_type.same(value, part_key.correct):
         candidates.append(_Candidate(Outcome.CORRECT, Fraction(1), None, "Correct.", value))
-    ecf_value = carried_forward(part_key.ecf, answers, answer_type)
+    ecf_value = carried_forward(part_key.ecf, inputs, answer_type)
     if ecf_value is not None and answer_type.same(value, ecf_value):
         candidates.append(_Candidate(Outcome.ECF, Fraction(1), None, _ecf_feedback(part_key.ecf, answers, key), value))
     for mistake_key in part_key.mistakes:
-        fit = mistake_key.fit(answer_type, value, part_key.correct, ecf_value, answers)
+        fit = mistake_key.fit(answer_type, value, part_key.correct, ecf_value, inputs)
         if fit is not None:
             mistake = mistake_key.mistake
             candidates.append(_Candidate(Outcome.MISTAKE, fit.credit, mistake.id,

@@ -30,6 +30,7 @@ from autograder.grading import formula
 from autograder.base.atomic import write_text_atomic
 from autograder.base.fingerprint import engine_fingerprint
 from autograder.answers.base import AnswerType, Unreadable
+from autograder.answers.reading import key_number
 from autograder.grading.draw import with_values
 from autograder.grading.rubric import (
     LiteralValue, Mistake, NearMiss, Part, ReadingNote, Rubric, SolverVariants, Transform,
@@ -49,25 +50,25 @@ class Formula:
     scalar: bool
     refs: tuple
 
-    def evaluate(self, answers: Mapping[str, Any]) -> Any | None:
-        """The result on these answers, as plain data; None where they don't fit."""
+    def evaluate(self, inputs: Mapping[str, Any]) -> Any | None:
+        """The result on the earlier parts' formula inputs (AnswerType.formula_input), as plain data;
+        None where they don't fit (no input, or one of another arity)."""
         values: dict[str, Any] = {}
         for part_id, arity in self.refs:
-            answer = answers.get(part_id)
+            given = inputs.get(part_id)
             if arity is None:
-                if not isinstance(answer, (int, Fraction)):
+                if given is None or isinstance(given, tuple):
                     return None
-                values[part_id] = answer
+                values[part_id] = given
             else:
-                if not (isinstance(answer, tuple) and len(answer) == arity
-                        and all(isinstance(item, (int, Fraction)) for item in answer)):
+                if not isinstance(given, tuple) or len(given) != arity:
                     return None
-                values.update({f"{part_id}[{i}]": item for i, item in enumerate(answer)})
+                values.update({f"{part_id}[{i}]": item for i, item in enumerate(given)})
         try:
             results = [formula.evaluate(tree, values) for tree in self.components]
         except (ZeroDivisionError, OverflowError):
             return None
-        plain = [int(r) if r.denominator == 1 else f"{r.numerator}/{r.denominator}" for r in results]
+        plain = [key_number(result) for result in results]
         return plain[0] if self.scalar else plain
 
     def to_json(self) -> dict:
@@ -89,13 +90,13 @@ class MistakeKey:
     formulas: tuple        # Formula per solver variant, relative to the student's earlier answers
 
     def expected_values(self, answer_type: AnswerType, correct: Any, ecf_value: Any = None,
-                        answers: Mapping[str, Any] | None = None) -> Iterator[Any]:
-        """The answers this mistake stands for: on the key and, given the student's
-        earlier answers (and the value they carry forward to), relative to those."""
-        return (expected for expected, _ in self._readings(answer_type, correct, ecf_value, answers))
+                        inputs: Mapping[str, Any] | None = None) -> Iterator[Any]:
+        """The answers this mistake stands for: on the key and, given the formula inputs of the
+        student's earlier answers (and the value they carry forward to), relative to those."""
+        return (expected for expected, _ in self._readings(answer_type, correct, ecf_value, inputs))
 
     def _readings(self, answer_type: AnswerType, correct: Any, ecf_value: Any,
-                  answers: Mapping[str, Any] | None) -> Iterator[tuple[Any, Any]]:
+                  inputs: Mapping[str, Any] | None) -> Iterator[tuple[Any, Any]]:
         """(an answer this mistake stands for, the value a student writing it is credited as).
 
         A transform is another way of writing a value (channels last), so its
@@ -114,12 +115,12 @@ class MistakeKey:
                 for value in self.values:
                     yield value, value
                 for relative in self.formulas:
-                    reading = carried_forward(relative, answers or {}, answer_type)
+                    reading = carried_forward(relative, inputs or {}, answer_type)
                     if reading is not None:
                         yield reading, reading
 
     def fit(self, answer_type: AnswerType, value: Any, correct: Any, ecf_value: Any,
-            answers: Mapping[str, Any]) -> Fit | None:
+            inputs: Mapping[str, Any]) -> Fit | None:
         """How this mistake accounts for the student's value, or None when the value is not this mistake."""
         if isinstance(self.mistake.reproduction, ReadingNote):
             return None  # not a value: the judge applies it to the verdict of the answer as read
@@ -128,7 +129,7 @@ class MistakeKey:
             count = answer_type.near_misses[near_miss.name](value, correct)
             credit = near_miss.credit_by_count.get(count) if count else None
             return Fit(credit, value) if credit is not None else None
-        for expected, credited_as in self._readings(answer_type, correct, ecf_value, answers):
+        for expected, credited_as in self._readings(answer_type, correct, ecf_value, inputs):
             if answer_type.same(value, expected):
                 return Fit(self.mistake.credit, credited_as)
         return None
@@ -145,11 +146,12 @@ class Fit:
     credited_as: Any
 
 
-def carried_forward(relative: Formula | None, answers: Mapping[str, Any], answer_type: AnswerType) -> Any | None:
-    """A formula on the student's own earlier answers, as a value of this type; None if it does not apply."""
+def carried_forward(relative: Formula | None, inputs: Mapping[str, Any], answer_type: AnswerType) -> Any | None:
+    """A formula on the student's own earlier answers (their formula inputs), as a value of this type;
+    None if it does not apply."""
     if relative is None:
         return None
-    data = relative.evaluate(answers)
+    data = relative.evaluate(inputs)
     if data is None:
         return None
     try:

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from autograder.answers.base import Unreadable, quote
+from autograder.answers.base import Unreadable
 from autograder.answers.reading import excerpt
 from autograder.grading.outcomes import Outcome
 from autograder.grading.rubric import Part, Rubric
@@ -39,7 +39,6 @@ class Reading:
     refusal: Refusal | None = None  # UNREADABLE or MISSING when no value was read
     message: str = ""               # why there is no value, for the student
     key: str | None = None          # the key as the student wrote it
-    raw: Any = None                 # what was under that key, for staff reports
 
     @property
     def read(self) -> bool:
@@ -95,9 +94,6 @@ _QUESTION = re.compile(r"(?:q|question|problem|prob|exercise|ex|hw\d*q|task)?(\d
 _PART_LETTER = re.compile(r"(?:part)?([a-z])")
 # Words that say nothing about which part is meant.
 _STOPWORDS = frozenset("a an the of after in for to with and by from its is what how many".split())
-# Words students use for an answer type's answers ("shape after pooling", "num params").
-_TYPE_WORDS = {"shape": ("shape", "size", "dims", "dimension", "dimensions"), "integer": ("number", "count"),
-               "matrix": ("matrix", "result")}
 
 
 def _words(text: str) -> list[str]:
@@ -259,7 +255,7 @@ def _best_described(parts: list[Part], words: list[str], found: dict[str, list[E
 def _score(part: Part, words: list[str]) -> int:
     """How many of a key's words name this part (its id, title, type); 0 when a number in the key is not the part's."""
     vocabulary = frozenset(_words(part.id.split(".", 1)[1].replace("_", " ")) + _words(part.title)
-                           + list(_TYPE_WORDS.get(part.answer_type.name, ())))
+                           + list(part.answer_type.key_words))
     if not {w for w in words if w.isdigit()} <= {w for w in vocabulary if w.isdigit()}:
         return 0
     return sum(_related(word, vocabulary) for word in words if not word.isdigit() and len(word) > 1)
@@ -292,8 +288,8 @@ def _read_part(part: Part, found: list[Entry]) -> Reading:
     try:
         value = part.answer_type.parse(raw)
     except Unreadable as exc:
-        return Reading(part.id, refusal=Outcome.UNREADABLE, message=str(exc), key=key, raw=_bounded(raw))
-    return Reading(part.id, value=value, key=key, raw=_bounded(raw))
+        return Reading(part.id, refusal=Outcome.UNREADABLE, message=str(exc), key=key)
+    return Reading(part.id, value=value, key=key)
 
 
 def _read_direct(part: Part, found: list[Entry]) -> Reading:
@@ -313,6 +309,3 @@ def _contains_refused(raw: Any) -> bool:
         return any(_contains_refused(item) for item in raw.values())
     return isinstance(raw, list) and any(_contains_refused(item) for item in raw)
 
-
-def _bounded(raw: Any) -> str:
-    return raw if isinstance(raw, str) and len(raw) <= 300 else quote(raw, 300)

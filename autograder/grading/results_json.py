@@ -53,6 +53,8 @@ _PARTS_SHOWN = {
     PartVisibility.VISIBLE: "Scores and feedback per part are shown with each part.",
 }
 OUTPUT_FORMATS = {"output_format": "text", "test_output_format": "text", "test_name_format": "text"}
+# A part whose credit a TA set: its extra_data key, and its rule in the regrade tables (changes.csv).
+TA_DECISION = "ta_decision"
 
 
 def results_json(result: GradeResult) -> dict:
@@ -239,7 +241,7 @@ def _post_process(data: dict, result: GradeResult) -> None:
         }
         if verdict.decision is not None:
             decision = verdict.decision.decision
-            test["extra_data"]["ta_decision"] = {
+            test["extra_data"][TA_DECISION] = {
                 "number": decision.number, "line": decision.line,
                 "credit": None if decision.credit is None else str(decision.credit),
                 "engine_credit": str(verdict.decision.engine_credit),
@@ -305,7 +307,7 @@ class WrittenPart:
     @property
     def rule(self) -> str:
         """What set the points: the TA decision, else the mistake's id (empty for none)."""
-        return "ta_decision" if self.decision is not None else str(self.mistake or "")
+        return TA_DECISION if self.decision is not None else str(self.mistake or "")
 
 
 @dataclass(frozen=True)
@@ -339,7 +341,7 @@ class WrittenResult:
         for test in data.get("tests") or ():
             test_extra = test.get("extra_data") if isinstance(test, dict) else None
             if isinstance(test_extra, dict) and "part" in test_extra:
-                decided = test_extra.get("ta_decision") if isinstance(test_extra.get("ta_decision"), dict) else {}
+                decided = test_extra.get(TA_DECISION) if isinstance(test_extra.get(TA_DECISION), dict) else {}
                 fits = test_extra.get("fits_other_variants")
                 parts[test_extra["part"]] = WrittenPart(
                     test_extra["part"], _float(test.get("score")), _member(Outcome, test_extra.get("verdict")),

@@ -47,9 +47,6 @@ def schema_fields(element: str) -> tuple[frozenset[str], frozenset[str]]:
     return required, frozenset(node["properties"]) - required
 
 
-# Literal answers are only allowed where no solver can compute the value:
-# the whole point of the rubric is that numbers come from the solvers.
-LITERAL_TYPES = frozenset({"choice", "text"})
 # What an example may expect besides a named mistake (`mistake: <id>`).
 EXAMPLE_VERDICTS = tuple(outcome for outcome in Outcome if outcome is not Outcome.MISTAKE)
 
@@ -491,7 +488,7 @@ class _Loader:
             answer_type = ANSWER_TYPES[type_name](part.get("options") or {})
         except BadOptions as exc:
             raise self.fail(where + ("options",) + exc.path, f"{what}: {exc}") from None
-        answer, literal = self.answer(part["answer"], where + ("answer",), what, type_name)
+        answer, literal = self.answer(part["answer"], where + ("answer",), what, answer_type)
         declared = part.get("mistakes") or []
         if not isinstance(declared, list):
             raise self.fail(where + ("mistakes",), f"{what}: mistakes must be a list")
@@ -574,13 +571,13 @@ class _Loader:
             raise self.fail(where, f"{what} must be true or false")
         return value
 
-    def answer(self, value: Any, where: tuple, what: str, type_name: str) -> tuple[SolverCall | None, Any]:
+    def answer(self, value: Any, where: tuple, what: str, answer_type: AnswerType) -> tuple[SolverCall | None, Any]:
         answer = self.mapping(value, where, f"{what}: answer", "answer")
         if "value" in answer:
-            if type_name not in LITERAL_TYPES:
+            if not answer_type.literal_key:
                 raise self.fail(
                     where + ("value",),
-                    f"{what}: {_a(type_name)} answer must be computed by a solver (solver: + args:), not typed in",
+                    f"{what}: {_a(answer_type.name)} answer must be computed by a solver (solver: + args:), not typed in",
                 )
             if set(answer) != {"value"}:
                 raise self.fail(where, f"{what}: answer has either value: or solver:, not both")
@@ -644,14 +641,14 @@ class _Loader:
                 f"{what}: {answer_type.name} answers have no transform {mistake['transform']!r}"
                 + did_you_mean(str(mistake["transform"]), answer_type.transforms),
             )
-        readings = getattr(answer_type, "readings", {})
+        readings = answer_type.readings
         if "reading" in mistake and (not isinstance(mistake["reading"], str) or mistake["reading"] not in readings):
             raise self.fail(
                 where + ("reading",),
                 f"{what}: {answer_type.name} answers have no reading {mistake['reading']!r}"
                 + did_you_mean(str(mistake["reading"]), readings),
             )
-        if "value" in mistake and answer_type.name not in LITERAL_TYPES:
+        if "value" in mistake and not answer_type.literal_key:
             raise self.fail(where + ("value",), f"{what}: {_a(answer_type.name)} mistake must be reproduced by a solver, not typed in")
         reproduction: Reproduction
         if "variants" in mistake:

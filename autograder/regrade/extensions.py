@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from autograder.grading.variants import normalise_email
 from autograder.grading.late import DueSource, KnownDue, parse_moment
 from autograder.regrade.gradescope_export import Submitter
 
@@ -102,7 +103,7 @@ def read_extensions(path: str | Path) -> Extensions:
         if due is None or not (email or sid):
             continue
         row_extension = Extension(number, email, sid, due)
-        for identity in ((("email", _email(email)),) if email else ()) + ((("sid", _sid(sid)),) if sid else ()):
+        for identity in ((("email", normalise_email(email)),) if email else ()) + ((("sid", _sid(sid)),) if sid else ()):
             earlier = seen.setdefault(identity, row_extension)
             if earlier is not row_extension and earlier.due != due:
                 problems.append(f"{path}:{number}: {identity[0]} {email if identity[0] == 'email' else sid} "
@@ -132,15 +133,11 @@ def _due_problem(text: str) -> str:
     return f"{text!r} is not a date and time; {example}"
 
 
-def _email(email: str) -> str:
-    return email.strip().casefold()
-
-
 def _sid(sid: str) -> str:
     sid = sid.strip()
     return sid.lstrip("0") or "0" if sid.isdigit() else sid
 
 
 def _matches(row: Extension, submitter: Submitter) -> bool:
-    return bool((row.email and submitter.email and _email(row.email) == _email(submitter.email))
+    return bool((row.email and submitter.email and normalise_email(row.email) == normalise_email(submitter.email))
                 or (row.sid and submitter.sid and _sid(row.sid) == _sid(submitter.sid)))

@@ -1,6 +1,6 @@
 """`autograder regrade`: a whole class from Gradescope's export, on every core.
 
-Each submission is graded by `grade.run`, the path run_autograder takes,
+Each submission is graded by `grading.run.run`, the path run_autograder takes,
 with the answer key compiled once and handed to each worker process when
 it starts (a fork: nothing is pickled per task); tasks go out in chunks. A
 worker writes each results.json (atomically) as soon as it has it, so an

@@ -238,7 +238,7 @@ def shared_rare_answers(rubric: Rubric, graded: ClassResults) -> list[SharedGrou
     Only "wrong" answers count: a declared mistake is a common, explained
     slip that many make independently. Free-text and choice parts are left
     out: their answers are a few concepts or options, so agreeing says little."""
-    given = _wrong_answers(rubric, graded, lambda part: not part.review and part.type_name != "choice")
+    given = _wrong_answers(rubric, graded, lambda part: not part.answer_type.literal_key)
     rare = {(part_id, answer): holders for part_id, answers in given.items()
             for answer, holders in answers.items() if 2 <= len(holders) <= RARE_AT_MOST}
     shared = Counter(pair for holders in rare.values() for pair in itertools.combinations(sorted(holders), 2))
