@@ -77,13 +77,18 @@ def unify_characters(text: str) -> str:
 
     Newlines survive: a matrix may have one row per line. The one normaliser
     for every reader and for the text/choice matcher."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_BEFORE_NFKC)
-    text = _SUPERSCRIPT_RUN.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPTS) + ")", text)
-    text = text.translate(_SUPERSCRIPT_DIGITS)
-    text = _VULGAR_FRACTION.sub(lambda m: " " + unicodedata.normalize("NFKC", m.group()) + " ", text)
-    text = unicodedata.normalize("NFKC", text).translate(_CHARS)
-    text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)  # "١٥٢" (Arabic-Indic) is 152
-    text = _SCRIPT_BOUNDARY.sub(" ", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Look-alikes, superscripts, other scripts' digits and CJK are all outside ASCII, where NFKC changes
+    # nothing: most answers are ASCII and skip these passes.
+    if not text.isascii():
+        text = _SUPERSCRIPT_RUN.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPTS) + ")", text.translate(_BEFORE_NFKC))
+        text = text.translate(_SUPERSCRIPT_DIGITS)
+        text = _VULGAR_FRACTION.sub(lambda m: " " + unicodedata.normalize("NFKC", m.group()) + " ", text)
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_CHARS)
+    if not text.isascii():
+        text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)  # "١٥٢" (Arabic-Indic) is 152
+        text = _SCRIPT_BOUNDARY.sub(" ", text)
     return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n")).strip()
 
 
@@ -104,11 +109,15 @@ def strip_markup(text: str) -> str:
     Code fences, `code`, **bold**, *italics*, struck-out ~~first tries~~ (withdrawn,
     so dropped with their content), REPL input lines (">>> f(A)": the command,
     not its result), "Out[7]:" prompts, and quotes around the whole answer."""
-    text = _FENCE.sub("", text)
-    text = _STRUCK.sub(" ", text)
-    text = _PROMPT_LINE.sub("", text)
-    text = _OUT_PROMPT.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text.replace("`", "")).strip()
+    # Each pattern is tried only on text holding a character it cannot match without.
+    if "`" in text or "~" in text:
+        text = _STRUCK.sub(" ", _FENCE.sub("", text))
+    if any(mark in text for mark in ">.[$"):
+        text = _OUT_PROMPT.sub("", _PROMPT_LINE.sub("", text))
+    text = text.replace("`", "")
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub(r"\2", text)
+    text = text.strip()
     while len(text) >= 2 and text[0] + text[-1] in _QUOTES:
         text = text[1:-1].strip()
     return text
@@ -201,16 +210,18 @@ _LATEX = (
     (re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;: ]|~"), " "),
     (re.compile(r"[{}]"), ""),
 )
+_LATEX_MARKS = "\\{}~"  # no pattern above matches text without one of these
 
 
 def delatex(text: str) -> str:
     """Drops the LaTeX that students wrap around numbers and dimensions; math stays math (\\frac -> ( )/( ))."""
-    for pattern, replacement in _LATEX[:3]:
-        text = pattern.sub(replacement, text)
-    for _ in range(2):  # \frac inside \frac
-        text = _LATEX[2][0].sub(_LATEX[2][1], text)
-    for pattern, replacement in _LATEX[3:]:
-        text = pattern.sub(replacement, text)
+    if any(mark in text for mark in _LATEX_MARKS):
+        for pattern, replacement in _LATEX[:3]:
+            text = pattern.sub(replacement, text)
+        for _ in range(2):  # \frac inside \frac
+            text = _LATEX[2][0].sub(_LATEX[2][1], text)
+        for pattern, replacement in _LATEX[3:]:
+            text = pattern.sub(replacement, text)
     if text.count("$") % 2 == 0:  # math delimiters in prose ("$W = 64$, so $8 \times 64$"); a lone $ is money
         text = text.replace("$", " ")
     return _SPACES.sub(" ", text).strip()
