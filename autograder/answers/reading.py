@@ -12,6 +12,7 @@ int() only ever sees a string whose length was checked.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import reprlib
@@ -278,6 +279,7 @@ _LETTER = f"[^\\W\\d_{_CJK}]"
 _WORDCHAR = f"[^\\W{_CJK}]"
 
 
+@functools.cache  # compiled when first used: each takes milliseconds (the CJK ranges), and a rubric may need one
 def _token_pattern(grouping: bool) -> re.Pattern:
     whole, fraction = (f"(?:{_GROUPED}|{_PLAIN})", _GROUPED_FRACTION) if grouping else (_PLAIN, _FRACTION)
     return re.compile(
@@ -292,15 +294,12 @@ def _token_pattern(grouping: bool) -> re.Pattern:
     )
 
 
-_TOKENS = {True: _token_pattern(True), False: _token_pattern(False)}
-
-
 def tokenize(text: str, grouping: bool = False) -> list[Token]:
     """Tokens of clean text. With `grouping`, "3,512", "3 512", "3'512" are one number (an integer
     part); without it commas and spaces separate (a shape's or a matrix's entries)."""
     tokens: list[Token] = []
     spaced = False
-    for match in _TOKENS[grouping].finditer(text):
+    for match in _token_pattern(grouping).finditer(text):
         group = match.lastgroup
         if group == "space":
             spaced = True
