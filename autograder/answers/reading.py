@@ -68,7 +68,11 @@ _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-
 # A CJK character next to a Latin letter or digit: Chinese has no spaces, but
 # "共3512个" holds the number 3512 and "旋转180°" the angle 180°, so a space
 # is put between the scripts for every reader and matcher downstream.
-_SCRIPT_BOUNDARY = re.compile(f"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9°])(?=[{_CJK}])")
+@functools.cache  # compiled when first needed: its CJK ranges take milliseconds, and only non-ASCII text uses it
+def _script_boundary() -> re.Pattern:
+    return re.compile(f"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9°])(?=[{_CJK}])")
+
+
 _SPACES = re.compile(r"[^\S\n]+")
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
@@ -89,7 +93,7 @@ def unify_characters(text: str) -> str:
     text = text.translate(_CHARS)
     if not text.isascii():
         text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)  # "١٥٢" (Arabic-Indic) is 152
-        text = _SCRIPT_BOUNDARY.sub(" ", text)
+        text = _script_boundary().sub(" ", text)
     return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n")).strip()
 
 
