@@ -342,7 +342,7 @@ def read_number(token: str) -> Fraction:
         raise NotRead(f"{shown} is not a number")
     sign, whole, fraction, exponent = decimal.groups()
     whole = _ungroup(shown, whole or "")
-    fraction = re.sub(r"[ \u2009]", "", fraction or "")
+    fraction = (fraction or "").replace(" ", "").replace("\u2009", "")
     _check_digits(shown, whole + fraction)
     value = Fraction(int(whole + fraction or "0"), 10 ** len(fraction))
     if exponent is not None:
@@ -416,7 +416,10 @@ def read_scalar(raw: Any) -> Fraction:
 
 def read_entry(text: str) -> Fraction:
     """One entry of a list or matrix as text: a number, with its sign possibly detached ("- 17")."""
-    return read_number(re.sub(r"^([-+])\s+", r"\1", text))
+    return read_number(_DETACHED_SIGN.sub(r"\1", text))
+
+
+_DETACHED_SIGN = re.compile(r"^([-+])\s+")
 
 
 def kind_error(raw: Any) -> str:
