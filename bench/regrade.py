@@ -68,8 +68,9 @@ def timed(command: list[str], env: dict | None = None) -> float:
 
 
 def compile_key(rubric: Path, source: Path) -> None:
+    # Run in the source folder: `-m` puts the working folder first on sys.path, before PYTHONPATH.
     subprocess.run([sys.executable, "-m", "autograder", "compile", str(rubric)], check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "PYTHONPATH": str(source)})
+                   env={**os.environ, "PYTHONPATH": str(source)}, cwd=source)
 
 
 def byte_compile(*folders: Path) -> None:
@@ -226,7 +227,7 @@ def single_process(export: Path, source: Path, rubric: Path, workdir: Path) -> N
     outdir = workdir / "single"
     os.sync()  # the export was just written: its writeback must not be timed as the regrade's
     started = time.perf_counter()
-    run = subprocess.run(regrade_command(rubric, source, outdir, 1), env=env, capture_output=True, text=True)
+    run = subprocess.run(regrade_command(rubric, source, outdir, 1), env=env, capture_output=True, text=True, cwd=REPO)
     whole_s = time.perf_counter() - started
     if run.returncode != 0:
         raise SystemExit(f"regrade -j 1 exited {run.returncode}: {run.stderr[-2000:]}")
@@ -234,7 +235,7 @@ def single_process(export: Path, source: Path, rubric: Path, workdir: Path) -> N
     os.sync()
     started = time.perf_counter()
     floor = subprocess.run([sys.executable, __file__, "--floor", str(export), str(outdir / "results"),
-                            str(workdir / "rewritten")], check=True, env=env, capture_output=True, text=True)
+                            str(workdir / "rewritten")], check=True, env=env, capture_output=True, text=True, cwd=REPO)
     floor_whole_s = time.perf_counter() - started
     floored, load_s, write_s = floor.stdout.split()
     if int(floored) != count:
@@ -257,7 +258,7 @@ def all_cores(source: Path, rubric: Path, workdir: Path, jobs: int | None) -> No
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     os.sync()
     started = time.perf_counter()
-    process = subprocess.Popen(regrade_command(rubric, source, workdir / "parallel", jobs), env=env,
+    process = subprocess.Popen(regrade_command(rubric, source, workdir / "parallel", jobs), env=env, cwd=REPO,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     memory = TreeMemory(process.pid)
     summary, _ = process.communicate()
