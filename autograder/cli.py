@@ -211,13 +211,22 @@ def _load(rubric_path: str, command: str):
 
 
 def _grade(args) -> int:
-    from autograder.authoring.compile import cached_or_compiled
+    from autograder.grading.key import cached_key
     from autograder.grading.outcomes import Failure
     from autograder.grading.results_json import WrittenResult
     from autograder.grading.run import Paths, autograder_root, run
 
+    def key_of(rubric):
+        # The compiler (and the solvers it imports) loads only for a key that is missing or stale, in a checkout.
+        key = cached_key(rubric)
+        if key is not None:
+            return key
+        from autograder.authoring.compile import cached_or_compiled
+
+        return cached_or_compiled(rubric)
+
     root = Path(args.root) if args.root else autograder_root()
-    data = run(args.rubric, Paths.under(root), key_loader=cached_or_compiled)
+    data = run(args.rubric, Paths.under(root), key_loader=key_of)
     return 1 if WrittenResult.from_json(data).failure is Failure.RUBRIC else 0
 
 

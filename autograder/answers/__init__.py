@@ -1,12 +1,39 @@
-"""The answer types, one module each, registered in this one table."""
+"""The answer types, one module each, registered in this one table.
 
-from autograder.answers.choice import ChoiceAnswer
-from autograder.answers.integer import IntegerAnswer
-from autograder.answers.matrix import MatrixAnswer
-from autograder.answers.shape import ShapeAnswer
-from autograder.answers.text import TextAnswer
+A type's module is imported when a rubric first uses the type: grading a
+rubric without text or choice parts never loads the free-text machinery
+(claims, phrases, wording), a quarter of the grader's start-up.
+"""
 
-ANSWER_TYPES = {
-    answer_type.name: answer_type
-    for answer_type in (IntegerAnswer, ShapeAnswer, MatrixAnswer, ChoiceAnswer, TextAnswer)
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+
+_MODULES = {  # the rubric's type name -> (module, class)
+    "integer": ("autograder.answers.integer", "IntegerAnswer"),
+    "shape": ("autograder.answers.shape", "ShapeAnswer"),
+    "matrix": ("autograder.answers.matrix", "MatrixAnswer"),
+    "choice": ("autograder.answers.choice", "ChoiceAnswer"),
+    "text": ("autograder.answers.text", "TextAnswer"),
 }
+
+
+class _AnswerTypes(Mapping):
+    """Type name -> answer type class, its module imported on first use."""
+
+    def __getitem__(self, name: str) -> type:
+        module, name_in_module = _MODULES[name]
+        return getattr(importlib.import_module(module), name_in_module)
+
+    def __contains__(self, name: object) -> bool:
+        return name in _MODULES  # Mapping's own would import the module
+
+    def __iter__(self):
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+ANSWER_TYPES: Mapping[str, type] = _AnswerTypes()

@@ -429,35 +429,38 @@ def _word(pattern: WordPattern, tokens, position, sentence) -> Iterator[tuple[in
     if position >= len(tokens) or tokens[position].sentence != sentence:
         return
     token = tokens[position]
-    polarity = word_polarity(pattern, token.word)
+    polarity = word_polarity(pattern.word, pattern.stem, token.word)
     if polarity:
         yield 1, polarity < 0
     if (token.joined or token.word in _SEPARATE_PREFIXES) and position + 1 < len(tokens) \
             and tokens[position + 1].sentence == sentence:
-        polarity = word_polarity(pattern, token.word + tokens[position + 1].word)
+        polarity = word_polarity(pattern.word, pattern.stem, token.word + tokens[position + 1].word)
         if polarity:
             yield 2, polarity < 0
 
 
+# Keyed by the phrase word's text, not its WordPattern: a dataclass's hash is computed in Python, and this
+# is looked up for every word of every answer.
 @lru_cache(maxsize=262144)
-def word_polarity(pattern: WordPattern, word: str) -> int:
-    """1: the word is this phrase word; -1: it denies it by a negating prefix; 0: neither."""
-    if _plain(pattern, word, typo=False):
+def word_polarity(target: str, stem: bool, word: str) -> int:
+    """1: the word is the phrase word `target` (any word beginning so, for a stem); -1: it denies it by a
+    negating prefix; 0: neither."""
+    if _plain(target, stem, word, typo=False):
         return 1
     rests = [word[len(prefix):] for prefix in NEGATING_PREFIXES
              if word.startswith(prefix) and len(word) - len(prefix) >= _PREFIX_REST_MIN]
-    if any(_plain(pattern, rest, typo=False) for rest in rests) or any(_plain(pattern, rest, typo=True) for rest in rests):
+    if any(_plain(target, stem, rest, typo=False) for rest in rests) \
+            or any(_plain(target, stem, rest, typo=True) for rest in rests):
         return -1
-    return 1 if _plain(pattern, word, typo=True) else 0
+    return 1 if _plain(target, stem, word, typo=True) else 0
 
 
-def _plain(pattern: WordPattern, word: str, typo: bool) -> bool:
-    target = pattern.word
+def _plain(target: str, stem: bool, word: str, typo: bool) -> bool:
     if not typo:
-        return word.startswith(target) if pattern.stem else word == target
+        return word.startswith(target) if stem else word == target
     if not word.isalpha() or len(target) < TYPO_MIN_LETTERS:
         return False
-    if not pattern.stem:
+    if not stem:
         return one_typo_apart(word, target)
     return any(one_typo_apart(word[:size], target) for size in (len(target) - 1, len(target), len(target) + 1)
                if size <= len(word))

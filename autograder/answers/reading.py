@@ -12,6 +12,7 @@ int() only ever sees a string whose length was checked.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import reprlib
@@ -67,7 +68,11 @@ _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-
 # A CJK character next to a Latin letter or digit: Chinese has no spaces, but
 # "共3512个" holds the number 3512 and "旋转180°" the angle 180°, so a space
 # is put between the scripts for every reader and matcher downstream.
-_SCRIPT_BOUNDARY = re.compile(f"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9°])(?=[{_CJK}])")
+@functools.cache  # compiled when first needed: its CJK ranges take milliseconds, and only non-ASCII text uses it
+def _script_boundary() -> re.Pattern:
+    return re.compile(f"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9°])(?=[{_CJK}])")
+
+
 _SPACES = re.compile(r"[^\S\n]+")
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
@@ -77,13 +82,18 @@ def unify_characters(text: str) -> str:
 
     Newlines survive: a matrix may have one row per line. The one normaliser
     for every reader and for the text/choice matcher."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_BEFORE_NFKC)
-    text = _SUPERSCRIPT_RUN.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPTS) + ")", text)
-    text = text.translate(_SUPERSCRIPT_DIGITS)
-    text = _VULGAR_FRACTION.sub(lambda m: " " + unicodedata.normalize("NFKC", m.group()) + " ", text)
-    text = unicodedata.normalize("NFKC", text).translate(_CHARS)
-    text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)  # "١٥٢" (Arabic-Indic) is 152
-    text = _SCRIPT_BOUNDARY.sub(" ", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Look-alikes, superscripts, other scripts' digits and CJK are all outside ASCII, where NFKC changes
+    # nothing: most answers are ASCII and skip these passes.
+    if not text.isascii():
+        text = _SUPERSCRIPT_RUN.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPTS) + ")", text.translate(_BEFORE_NFKC))
+        text = text.translate(_SUPERSCRIPT_DIGITS)
+        text = _VULGAR_FRACTION.sub(lambda m: " " + unicodedata.normalize("NFKC", m.group()) + " ", text)
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_CHARS)
+    if not text.isascii():
+        text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)  # "١٥٢" (Arabic-Indic) is 152
+        text = _script_boundary().sub(" ", text)
     return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n")).strip()
 
 
@@ -104,11 +114,15 @@ def strip_markup(text: str) -> str:
     Code fences, `code`, **bold**, *italics*, struck-out ~~first tries~~ (withdrawn,
     so dropped with their content), REPL input lines (">>> f(A)": the command,
     not its result), "Out[7]:" prompts, and quotes around the whole answer."""
-    text = _FENCE.sub("", text)
-    text = _STRUCK.sub(" ", text)
-    text = _PROMPT_LINE.sub("", text)
-    text = _OUT_PROMPT.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text.replace("`", "")).strip()
+    # Each pattern is tried only on text holding a character it cannot match without.
+    if "`" in text or "~" in text:
+        text = _STRUCK.sub(" ", _FENCE.sub("", text))
+    if any(mark in text for mark in ">.[$"):
+        text = _OUT_PROMPT.sub("", _PROMPT_LINE.sub("", text))
+    text = text.replace("`", "")
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub(r"\2", text)
+    text = text.strip()
     while len(text) >= 2 and text[0] + text[-1] in _QUOTES:
         text = text[1:-1].strip()
     return text
@@ -201,16 +215,18 @@ _LATEX = (
     (re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;: ]|~"), " "),
     (re.compile(r"[{}]"), ""),
 )
+_LATEX_MARKS = "\\{}~"  # no pattern above matches text without one of these
 
 
 def delatex(text: str) -> str:
     """Drops the LaTeX that students wrap around numbers and dimensions; math stays math (\\frac -> ( )/( ))."""
-    for pattern, replacement in _LATEX[:3]:
-        text = pattern.sub(replacement, text)
-    for _ in range(2):  # \frac inside \frac
-        text = _LATEX[2][0].sub(_LATEX[2][1], text)
-    for pattern, replacement in _LATEX[3:]:
-        text = pattern.sub(replacement, text)
+    if any(mark in text for mark in _LATEX_MARKS):
+        for pattern, replacement in _LATEX[:3]:
+            text = pattern.sub(replacement, text)
+        for _ in range(2):  # \frac inside \frac
+            text = _LATEX[2][0].sub(_LATEX[2][1], text)
+        for pattern, replacement in _LATEX[3:]:
+            text = pattern.sub(replacement, text)
     if text.count("$") % 2 == 0:  # math delimiters in prose ("$W = 64$, so $8 \times 64$"); a lone $ is money
         text = text.replace("$", " ")
     return _SPACES.sub(" ", text).strip()
@@ -267,6 +283,7 @@ _LETTER = f"[^\\W\\d_{_CJK}]"
 _WORDCHAR = f"[^\\W{_CJK}]"
 
 
+@functools.cache  # compiled when first used: each takes milliseconds (the CJK ranges), and a rubric may need one
 def _token_pattern(grouping: bool) -> re.Pattern:
     whole, fraction = (f"(?:{_GROUPED}|{_PLAIN})", _GROUPED_FRACTION) if grouping else (_PLAIN, _FRACTION)
     return re.compile(
@@ -281,15 +298,12 @@ def _token_pattern(grouping: bool) -> re.Pattern:
     )
 
 
-_TOKENS = {True: _token_pattern(True), False: _token_pattern(False)}
-
-
 def tokenize(text: str, grouping: bool = False) -> list[Token]:
     """Tokens of clean text. With `grouping`, "3,512", "3 512", "3'512" are one number (an integer
     part); without it commas and spaces separate (a shape's or a matrix's entries)."""
     tokens: list[Token] = []
     spaced = False
-    for match in _TOKENS[grouping].finditer(text):
+    for match in _token_pattern(grouping).finditer(text):
         group = match.lastgroup
         if group == "space":
             spaced = True
@@ -328,7 +342,7 @@ def read_number(token: str) -> Fraction:
         raise NotRead(f"{shown} is not a number")
     sign, whole, fraction, exponent = decimal.groups()
     whole = _ungroup(shown, whole or "")
-    fraction = re.sub(r"[ \u2009]", "", fraction or "")
+    fraction = (fraction or "").replace(" ", "").replace("\u2009", "")
     _check_digits(shown, whole + fraction)
     value = Fraction(int(whole + fraction or "0"), 10 ** len(fraction))
     if exponent is not None:
@@ -402,7 +416,10 @@ def read_scalar(raw: Any) -> Fraction:
 
 def read_entry(text: str) -> Fraction:
     """One entry of a list or matrix as text: a number, with its sign possibly detached ("- 17")."""
-    return read_number(re.sub(r"^([-+])\s+", r"\1", text))
+    return read_number(_DETACHED_SIGN.sub(r"\1", text))
+
+
+_DETACHED_SIGN = re.compile(r"^([-+])\s+")
 
 
 def kind_error(raw: Any) -> str:

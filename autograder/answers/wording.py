@@ -33,28 +33,30 @@ _BEFORE_NFKC = str.maketrans({
     "\u03c0": " pi ",          # π
     "\u2192": " , ", "\u21d2": " , ",   # → and ⇒ join two clauses
 })
-_REWRITES = tuple((re.compile(pattern, re.IGNORECASE), replacement) for pattern, replacement in (
-    (r"\^\s*(?:\{\s*\\circ\s*\}|\\circ)", " degrees "),   # 180^\circ, 180^{\circ}
-    (r"\\pi(?![a-z])", " pi "),
-    (r"\\(?:mathrm|text|operatorname|textrm|mathit|left|right)(?![a-z])|\\[,;: !]", " "),
-    (r"-+>|=>", " , "),                                   # -> and => join two clauses
-    (r"\bw\.\s?r\.\s?t\.?", "wrt"),
-    (r"\bi\.\s?e\.?(?=\W|$)", " ie "),
-    (r"\be\.\s?g\.?(?=\W|$)", " eg "),
-    (r"\b(vs|etc|resp|approx)\.", r"\1"),
-    (r"\bwon't\b", "will not"),
-    (r"\bcan'?t\b", "can not"),
-    (r"\bshan't\b", "shall not"),
-    (r"\bcannot\b", "can not"),
-    (r"n't\b", " not"),
-    (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b", r"\1 not"),   # doesnt
-    (r"\b(it|that|what|there|here|he|she|this)'s\b", r"\1 is"),
-    (r"'re\b", " are"),
-    (r"'m\b", " am"),
-    (r"'ll\b", " will"),
-    (r"'ve\b", " have"),
-    (r"'d\b", " would"),
-    (r"'s\b", ""),                                        # PyTorch's layer: the possessive adds nothing
+# Each rewrite with a character its pattern cannot match without (None: tried on every text): most
+# answers hold no backslash, ">" or apostrophe, and skip those rewrites.
+_REWRITES = tuple((re.compile(pattern, re.IGNORECASE), replacement, needs) for pattern, replacement, needs in (
+    (r"\^\s*(?:\{\s*\\circ\s*\}|\\circ)", " degrees ", "\\"),   # 180^\circ, 180^{\circ}
+    (r"\\pi(?![a-z])", " pi ", "\\"),
+    (r"\\(?:mathrm|text|operatorname|textrm|mathit|left|right)(?![a-z])|\\[,;: !]", " ", "\\"),
+    (r"-+>|=>", " , ", ">"),                                   # -> and => join two clauses
+    (r"\bw\.\s?r\.\s?t\.?", "wrt", "."),
+    (r"\bi\.\s?e\.?(?=\W|$)", " ie ", "."),
+    (r"\be\.\s?g\.?(?=\W|$)", " eg ", "."),
+    (r"\b(vs|etc|resp|approx)\.", r"\1", "."),
+    (r"\bwon't\b", "will not", "'"),
+    (r"\bcan'?t\b", "can not", None),
+    (r"\bshan't\b", "shall not", "'"),
+    (r"\bcannot\b", "can not", None),
+    (r"n't\b", " not", "'"),
+    (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b", r"\1 not", None),   # doesnt
+    (r"\b(it|that|what|there|here|he|she|this)'s\b", r"\1 is", "'"),
+    (r"'re\b", " are", "'"),
+    (r"'m\b", " am", "'"),
+    (r"'ll\b", " will", "'"),
+    (r"'ve\b", " have", "'"),
+    (r"'d\b", " would", "'"),
+    (r"'s\b", "", "'"),                                        # PyTorch's layer: the possessive adds nothing
 ))
 
 SYMBOLS = frozenset("=/+-^∘≠≈≡<>*")
@@ -104,8 +106,9 @@ class Words:
 def prepare(text: str) -> str:
     """The text a student wrote, with look-alikes, width, contractions and abbreviations made plain."""
     text = unicodedata.normalize("NFKC", unify_characters(text.translate(_BEFORE_NFKC)))
-    for pattern, replacement in _REWRITES:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needs in _REWRITES:
+        if needs is None or needs in text:
+            text = pattern.sub(replacement, text)
     return text
 
 

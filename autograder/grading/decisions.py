@@ -34,7 +34,6 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from autograder.answers.reading import key_number
-from autograder.answers.wording import wording_key
 from autograder.grading.judge import Verdict
 from autograder.grading.marked_yaml import YamlSyntaxError, load_with_marks
 from autograder.grading.readings import ParsedSubmission
@@ -197,6 +196,8 @@ def _decision(item: Any, where: tuple, number: int, line: int, review_parts: set
     if credit is None and not feedback.strip():
         error(where, f"{what}: give a credit, a feedback, or both")
         return None
+    from autograder.answers.wording import wording_key  # the free-text machinery: only with decisions to read
+
     normalised = tuple(dict.fromkeys(wording_key(wording) for wording in wordings))
     return Decision(part_id, normalised, credit, feedback.strip(), str(item.get("decided") or ""), number, line)
 
@@ -213,6 +214,8 @@ def apply_decisions(verdicts: Sequence[Verdict], parsed: ParsedSubmission, rubri
     """Each free-text part whose answer's wording a TA decided gets the decision's credit and feedback."""
     if not decisions.entries:
         return tuple(verdicts)
+    from autograder.answers.wording import wording_key  # the free-text machinery: only with decisions to apply
+
     decided = []
     for verdict in verdicts:
         part = rubric.part(verdict.part_id)

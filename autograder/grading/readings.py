@@ -16,6 +16,7 @@ refused, quoting both. A value that cannot be read costs that part only.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -60,13 +61,22 @@ class ParsedSubmission:
 
 def normalise_key(segments: tuple[str, ...]) -> str:
     """("Q1(a)", "Total Params") -> "q1atotalparams"; a leading "Question"/"1a" becomes "q1a"."""
-    text = "".join(_plain(segment) for segment in segments)
-    text = re.sub(r"^(question|problem|prob|exercise|ex)(?=\d)", "", text)
+    text = _QUESTION_WORD.sub("", "".join(_plain(segment) for segment in segments))
     return "q" + text if text[:1].isdigit() else text
 
 
+_QUESTION_WORD = re.compile(r"^(question|problem|prob|exercise|ex)(?=\d)")
+_NOT_PLAIN = re.compile(r"[^a-z0-9]")
+
+
 def _plain(segment: Any) -> str:
-    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", str(segment)).lower())
+    return _NOT_PLAIN.sub("", unicodedata.normalize("NFKC", str(segment)).lower())
+
+
+@functools.lru_cache(maxsize=4096)  # a rubric's parts, normalised once rather than for every submission
+def _part_keys(part_id: str, number: str) -> tuple[str, str, str]:
+    """A part's question ("1a"), its name in the question and its whole key, normalised as students' keys are."""
+    return _plain(number.rsplit(".", 1)[0]), _plain(part_id.split(".", 1)[1]), normalise_key(tuple(part_id.split(".")))
 
 
 def parse_submission(submission: Submission, rubric: Rubric) -> ParsedSubmission:
@@ -123,14 +133,15 @@ class _KeyMatcher:
     def __init__(self, rubric: Rubric):
         self.parts = rubric.parts
         self.questions: dict[str, list[Part]] = {}
-        for part in rubric.parts:
-            self.questions.setdefault(_question_number(part), []).append(part)
         self.by_name: dict[str, list[Part]] = {}
-        for part in rubric.parts:
-            self.by_name.setdefault(_plain(part.id.split(".", 1)[1]), []).append(part)
+        self.names: dict[str, str] = {}   # part id -> its name in its question
         self.full: dict[str, Part] = {}
-        for part in rubric.parts:  # two parts whose keys read the same: the first one (check reports the other)
-            self.full.setdefault(normalise_key(tuple(part.id.split("."))), part)
+        for part in rubric.parts:
+            question, name, full = _part_keys(part.id, part.number)
+            self.questions.setdefault(question, []).append(part)
+            self.by_name.setdefault(name, []).append(part)
+            self.names[part.id] = name
+            self.full.setdefault(full, part)  # two parts whose keys read the same: the first one (check reports the other)
 
     def assign(self, entries) -> tuple[dict[str, list[Entry]], dict[str, list[Entry]], list[str]]:
         """Entries by the part they answer (explicit keys), direct values on questions, and the keys no part used."""
@@ -139,10 +150,10 @@ class _KeyMatcher:
         loose: list[tuple[str | None, list[str], Entry]] = []
         elsewhere: list[tuple[Part, tuple]] = []
         order: dict[str, int] = {}
-        for path, raw in self._grouped(entries):
+        for path, key, raw in self._grouped(entries):
             entry = (".".join(str(segment) for segment in path), raw)
             order.setdefault(entry[0], len(order))
-            exact = self.full.get(normalise_key(path))
+            exact = self.full.get(key)
             if exact is not None:
                 found.setdefault(exact.id, []).append(entry)
                 continue
@@ -169,15 +180,17 @@ class _KeyMatcher:
                        if part_id not in found or all(_empty(raw) for _, raw in found[part_id])}, ignored
 
     def _grouped(self, entries):
-        """Entries under a part's own key ("cross_correlation: {row1: ..., row2: ...}") as one mapping answer."""
+        """(key path, its normalised key, raw value) of each entry; entries under a part's own key
+        ("cross_correlation: {row1: ..., row2: ...}") as one mapping answer."""
         groups: dict[tuple, dict] = {}
         for path, raw in entries:
+            key = normalise_key(path)
             prefix = next((path[:k] for k in range(len(path) - 1, 0, -1) if normalise_key(path[:k]) in self.full), None)
-            if prefix is None or normalise_key(path) in self.full:
-                yield path, raw
+            if prefix is None or key in self.full:
+                yield path, key, raw
             elif prefix not in groups:
                 groups[prefix] = {".".join(str(s) for s in path[len(prefix):]): raw}
-                yield prefix, groups[prefix]
+                yield prefix, normalise_key(prefix), groups[prefix]
             else:
                 groups[prefix][".".join(str(s) for s in path[len(prefix):])] = raw
 
@@ -203,7 +216,7 @@ class _KeyMatcher:
         """A part named by its id, and whether under its own question; else the one part anywhere with that name."""
         name = _plain("".join(rest))
         if question is not None:
-            inside = [part for part in self.questions[question] if _plain(part.id.split(".", 1)[1]) == name]
+            inside = [part for part in self.questions[question] if self.names[part.id] == name]
             if inside:
                 return inside[0], True
         elsewhere = self.by_name.get(name, [])
@@ -231,10 +244,6 @@ class _KeyMatcher:
                 found.setdefault(open_parts[0].id, []).append(items[0][2])
                 unmatched.remove(items[0])
         yield from unmatched
-
-
-def _question_number(part: Part) -> str:
-    return _plain(part.number.rsplit(".", 1)[0])
 
 
 def _best_described(parts: list[Part], words: list[str], found: dict[str, list[Entry]]) -> Part | None:

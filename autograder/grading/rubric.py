@@ -40,12 +40,17 @@ _ELEMENTS = {  # element -> its object in the schema
 @functools.lru_cache(maxsize=None)
 def schema_fields(element: str) -> tuple[frozenset[str], frozenset[str]]:
     """An element's (required, optional) field names, as the schema lists them."""
-    node = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    node = _schema()
     for step in filter(None, _ELEMENTS[element].split("/")):
         node = node[step]
     required = frozenset(node.get("required", ()))
     return required, frozenset(node["properties"]) - required
 
+
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict:
+    """The rubric schema, read once for all its elements."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 # What an example may expect besides a named mistake (`mistake: <id>`).
 EXAMPLE_VERDICTS = tuple(outcome for outcome in Outcome if outcome is not Outcome.MISTAKE)

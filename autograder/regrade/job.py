@@ -1,9 +1,10 @@
 """`autograder regrade`: a whole class from Gradescope's export, on every core.
 
 Each submission is graded by `grading.run.run`, the path run_autograder takes,
-with the answer key compiled once and handed to each worker process when
-it starts (a fork: nothing is pickled per task); tasks go out in chunks. A
-worker writes each results.json (atomically) as soon as it has it, so an
+with the answer key compiled once and handed to each worker process once,
+when it starts (nothing is pickled per task); tasks go out in chunks. The
+workers are forked by multiprocessing's fork server, never by this process
+(see `_pool_context`). A worker writes each results.json (atomically) as soon as it has it, so an
 interrupted regrade keeps everything it finished: run the same command
 again and a results.json is kept when it is valid JSON graded with the same
 rubric (sha256) and the same engine, and any other submission is graded.
@@ -355,9 +356,9 @@ def _use_key(key: AnswerKey, decisions: Decisions) -> None:
 def _start_worker(key: AnswerKey, decisions: Decisions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the pool
     _use_key(key, decisions)
-    # The fork inherits the parent's collector switched off (see _grade_all): grading makes cyclic
-    # garbage, so switch it on, but leave what was inherited (the key, every module) out of it:
-    # scanning that would only take time and, by touching the parent's pages, copy them.
+    # Grading makes cyclic garbage, so the collector runs, but what every task keeps (the key, every
+    # module) is left out of it: scanning that would only take time and, by touching the pages the
+    # fork server shares, copy them.
     gc.freeze()
     gc.enable()
 
@@ -412,8 +413,22 @@ def _free_texts(parsed: ParsedSubmission) -> dict[str, str]:
 # ---------------------------------------------------------------- the pool
 
 def _pool_context():
-    # fork: a worker starts in milliseconds with the key and every module already loaded.
-    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    """The workers' start method: the fork server, with the grading code imported in it once.
+
+    A worker forked from this process would copy it in the middle of whatever
+    its other threads are doing, holding locks no thread of the copy will ever
+    release: this process may have threads it did not start (tqdm's monitor on
+    a terminal, the BLAS pool of a key compiled here, the exiting threads of a
+    pool a dead worker broke), and Python 3.12 warns of exactly that. The fork
+    server is a process of its own with one thread; each worker is a fork of
+    it, started in milliseconds with every module loaded, and receives the key
+    once (`_start_worker`). Where there is no fork server (Windows), workers are
+    spawned: they import the code themselves."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _grade_all(key: AnswerKey, decisions: Decisions, tasks: Sequence[_Task], jobs: int,

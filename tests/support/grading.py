@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import json
+import os
 import time
 from pathlib import Path
 
+from autograder.answers.integer import IntegerAnswer
 from autograder.authoring.compile import cached_or_compiled, compile_key
 from autograder.grading.key import AnswerKey
 from autograder.grading.run import Paths, run
@@ -33,6 +36,27 @@ def hw5_key() -> AnswerKey:
 def slow_parse(self, raw):
     """An answer type's parse that takes far longer than any time limit under test."""
     time.sleep(30)
+
+
+DIES = "the process reading this answer dies"
+
+
+class DyingInteger(IntegerAnswer):
+    """Integer answers, except that the process reading the answer DIES dies at once, as a worker the
+    kernel kills would. A class of a module, not a patch: it reaches a regrade's workers with the key,
+    whichever way they are started."""
+
+    def parse(self, raw):
+        if raw == DIES:
+            os._exit(3)
+        return super().parse(raw)
+
+
+def with_dying_integers(key: AnswerKey) -> AnswerKey:
+    """The key with its integer parts read by DyingInteger."""
+    parts = tuple(dataclasses.replace(part, answer_type=DyingInteger({})) if part.type_name == "integer" else part
+                  for part in key.rubric.parts)
+    return dataclasses.replace(key, rubric=dataclasses.replace(key.rubric, parts=parts))
 
 
 def write_variant(tmp_path: Path, old: str, new: str) -> Path:
